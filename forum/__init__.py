@@ -1,0 +1,40 @@
+"""KM4B Forum: discussion boards for the KM4B webinar series."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, error pages, commands."""
+    from forum import cli, templating
+    from forum.accounts.views import bp as accounts_bp
+    from forum.accounts.views import load_user
+    from forum.boards.views import bp as boards_bp
+    from forum.config import load_config
+    from forum.db import db
+    from forum.errors import register_error_handlers
+    from forum.extensions import csrf, login_manager, migrate
+    from forum.resources import resource_dir
+    from forum.threads.views import bp as threads_bp
+
+    app = Flask(
+        __name__,
+        template_folder=resource_dir("templates"),
+        static_folder=resource_dir("static"),
+        static_url_path="/static",
+    )
+    load_config(app, config)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=resource_dir("migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    for bp in (boards_bp, threads_bp, accounts_bp):
+        app.register_blueprint(bp)
+    register_error_handlers(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,120 @@
+"""Account use cases: register, authenticate, change profile and password, make an admin."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from forum.accounts.models import USERNAME_MAX, Role, User, new_session_token
+from forum.db import db
+from forum.errors import ServiceError
+
+USERNAME_RE = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9_.-]{{2,{USERNAME_MAX - 1}}}$")
+PASSWORD_MIN, PASSWORD_MAX = 10, 200
+PROFILE_FIELDS = ("display_name", "country", "organisation", "network_role", "bio")
+
+# Checked against when no account matches, so that a wrong username costs as much time
+# as a wrong password and does not reveal which accounts exist.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-at-all")
+
+
+def username_problem(username: str) -> str | None:
+    """Return why `username` cannot be used, or None if it can."""
+    if not USERNAME_RE.match(username):
+        return (
+            f"Use 3 to {USERNAME_MAX} letters, digits, dots, dashes or underscores, "
+            "starting with a letter or digit."
+        )
+    return None
+
+
+def password_problem(password: str) -> str | None:
+    """Return why `password` cannot be used, or None if it can."""
+    if len(password) < PASSWORD_MIN:
+        return f"Use at least {PASSWORD_MIN} characters."
+    if len(password) > PASSWORD_MAX:
+        return f"Use at most {PASSWORD_MAX} characters."
+    return None
+
+
+def register(
+    *, username: str, email: str, password: str, display_name: str = "", role: Role = Role.MEMBER
+) -> User:
+    """Create an account; a taken username or email is a ServiceError on that field."""
+    for field, problem in (
+        ("username", username_problem(username)),
+        ("password", password_problem(password)),
+    ):
+        if problem:
+            raise ServiceError(problem, field=field)
+    user = User(
+        username=username,
+        username_key=username.lower(),
+        email=email.strip().lower(),
+        password_hash=generate_password_hash(password),
+        display_name=display_name.strip(),
+        role=role,
+    )
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise _which_is_taken(username, email) from None
+    return user
+
+
+def _which_is_taken(username: str, email: str) -> ServiceError:
+    taken = db.session.scalar(sa.select(User.id).where(User.username_key == username.lower()))
+    if taken is not None:
+        return ServiceError("That username is taken. Please choose another.", field="username")
+    return ServiceError(
+        "An account with that email address already exists. Log in instead?", field="email"
+    )
+
+
+def authenticate(login: str, password: str) -> User | None:
+    """Return the active account that `login` (username or email) and `password` open."""
+    key = login.strip().lower()
+    column = User.email if "@" in key else User.username_key
+    user = db.session.scalar(sa.select(User).where(column == key))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.is_active:
+        return None
+    return user
+
+
+def update_profile(user: User, **fields: str) -> None:
+    """Save the public profile fields of `user`."""
+    for name in PROFILE_FIELDS:
+        if name in fields:
+            setattr(user, name, (fields[name] or "").strip())
+    db.session.commit()
+
+
+def change_password(user: User, *, current: str, new: str) -> None:
+    """Replace the password and sign out every other session of the account."""
+    if not check_password_hash(user.password_hash, current):
+        raise ServiceError("That is not your current password.", field="current_password")
+    problem = password_problem(new)
+    if problem:
+        raise ServiceError(problem, field="new_password")
+    user.password_hash = generate_password_hash(new)
+    user.session_token = new_session_token()
+    db.session.commit()
+
+
+def load_by_session_id(session_id: str) -> User | None:
+    """Return the user a session or remember cookie names, if its token is still current."""
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_token != token or not user.is_active:
+        return None
+    return user

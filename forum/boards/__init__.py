@@ -1,0 +1,1 @@
+"""Boards: one per KM4B webinar."""

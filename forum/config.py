@@ -1,0 +1,73 @@
+"""Configuration: safe defaults, FORUM_* environment variables, fail-fast checks."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+# Keys that must never fall back to a default outside debug and testing.
+_DEV_SECRET = "dev-only-insecure-key"
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely."""
+
+
+def default_config(app: Flask) -> dict[str, Any]:
+    """Return the defaults every deployment starts from."""
+    return {
+        "SECRET_KEY": None,
+        "DATABASE_URL": f"sqlite:///{os.path.join(app.instance_path, 'forum.sqlite3')}",
+        "HTTPS": False,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
+        # A post body is capped at 50,000 characters; the whole request at 256 KiB.
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+        "WTF_CSRF_TIME_LIMIT": 60 * 60 * 12,
+        "THREADS_PER_PAGE": 30,
+        "POSTS_PER_PAGE": 20,
+        "SITE_NAME": "KM4B Forum",
+    }
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Fill app.config from defaults, FORUM_* environment variables and test overrides."""
+    app.config.from_mapping(default_config(app))
+    app.config.from_prefixed_env("FORUM")
+    if overrides:
+        app.config.from_mapping(overrides)
+    _derive(app)
+    _check(app)
+
+
+def _derive(app: Flask) -> None:
+    cfg = app.config
+    cfg["SQLALCHEMY_DATABASE_URI"] = cfg.get("SQLALCHEMY_DATABASE_URI") or cfg["DATABASE_URL"]
+    https = cfg["HTTPS"] in (True, 1, "1", "true", "yes")
+    cfg["HTTPS"] = https
+    cfg.setdefault("SESSION_COOKIE_SECURE", https)
+    cfg.setdefault("REMEMBER_COOKIE_SECURE", https)
+    if cfg["SECRET_KEY"] is None and (app.debug or app.testing):
+        cfg["SECRET_KEY"] = _DEV_SECRET
+    uri = cfg["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
+        # Writers wait for each other (busy timeout) instead of failing at once.
+        cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 15}})
+    else:
+        cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+
+
+def _check(app: Flask) -> None:
+    key = app.config["SECRET_KEY"]
+    if app.debug or app.testing:
+        return
+    if not key or key == _DEV_SECRET or len(str(key)) < 24:
+        raise ConfigError(
+            "FORUM_SECRET_KEY must be set to a long random value (at least 24 characters), "
+            'for example: python -c "import secrets; print(secrets.token_hex(32))"'
+        )

@@ -1,0 +1,82 @@
+"""The only place HTML is made from user text: Markdown, then a bleach allowlist.
+
+The result is stored beside the source when a post is written; pages print it as is.
+Change the allowlist here, then run `flask forum rerender` to apply it to stored posts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import bleach
+import markdown
+from bleach.linkifier import Linker
+from markdown.treeprocessors import Treeprocessor
+
+ALLOWED_TAGS = frozenset(
+    {
+        "p", "br", "hr", "blockquote", "pre", "code",
+        "em", "strong", "del", "sub", "sup",
+        "ul", "ol", "li",
+        "h3", "h4", "h5", "h6",
+        "table", "thead", "tbody", "tr", "th", "td",
+        "a",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES: dict[str, Any] = {
+    "a": ["href", "title", "rel"],
+    "ol": ["start"],
+    "th": ["align"],
+    "td": ["align"],
+    "code": lambda tag, name, value: name == "class" and value.startswith("language-"),
+}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow ugc noopener"
+
+_EXTENSIONS = ["fenced_code", "tables", "sane_lists"]
+
+
+class _ImagesAsLinks(Treeprocessor):
+    """Turn images into plain links: pages stay light and load nothing from elsewhere."""
+
+    def run(self, root: Any) -> None:
+        for img in root.iter("img"):
+            src, alt = img.get("src", ""), img.get("alt", "") or "image"
+            img.clear()
+            img.tag = "a"
+            img.set("href", src)
+            img.text = f"[image: {alt}]"
+
+
+def _markdown() -> markdown.Markdown:
+    md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+    md.treeprocessors.register(_ImagesAsLinks(md), "images_as_links", 0)
+    # No raw HTML passes: without these two steps Markdown leaves HTML in place;
+    # with them removed it is escaped and shown as text.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md
+
+
+def _set_rel(attrs: dict[Any, str], new: bool = False) -> dict[Any, str] | None:
+    attrs[(None, "rel")] = LINK_REL
+    return attrs
+
+
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+)
+_linker = Linker(callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False)
+
+
+def render(source: str) -> str:
+    """Return sanitised HTML for the Markdown `source`."""
+    # Headings h1/h2 would compete with the page's own; shift them down to h3.
+    html = _markdown().convert(source)
+    html = html.replace("<h1>", "<h3>").replace("</h1>", "</h3>")
+    html = html.replace("<h2>", "<h3>").replace("</h2>", "</h3>")
+    return _linker.linkify(_cleaner.clean(html))

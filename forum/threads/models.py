@@ -1,0 +1,114 @@
+"""Threads, posts and the revisions kept when a post is edited."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.db import Model, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from forum.accounts.models import User
+    from forum.boards.models import Board
+
+TITLE_MIN, TITLE_MAX = 5, 150
+BODY_MIN, BODY_MAX = 2, 50_000
+
+
+class Thread(Model):
+    __tablename__ = "threads"
+    __table_args__ = (
+        # The board page lists pinned threads first, then by last activity.
+        sa.Index("ix_threads_board_listing", "board_id", "is_pinned", "last_post_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Indexed by ix_threads_board_listing, whose first column it is.
+    board_id: Mapped[int] = mapped_column(sa.ForeignKey("boards.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
+    slug: Mapped[str] = mapped_column(sa.String(80))
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    # Kept so that deleting the account leaves a readable discussion.
+    author_name: Mapped[str] = mapped_column(sa.String(60))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # post_count also numbers the posts: a new post takes position post_count + 1.
+    post_count: Mapped[int] = mapped_column(default=0)
+    last_post_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("posts.id", ondelete="SET NULL", use_alter=True), index=True
+    )
+    last_post_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    is_pinned: Mapped[bool] = mapped_column(default=False)
+    is_locked: Mapped[bool] = mapped_column(default=False)
+
+    board: Mapped[Board] = relationship(lazy="raise")
+    author: Mapped[User | None] = relationship(lazy="raise")
+    last_post: Mapped[Post | None] = relationship(foreign_keys=[last_post_id], lazy="raise")
+
+    @property
+    def reply_count(self) -> int:
+        return max(self.post_count - 1, 0)
+
+    @property
+    def path(self) -> str:
+        return f"/t/{self.id}/{self.slug}"
+
+
+class Post(Model):
+    __tablename__ = "posts"
+    __table_args__ = (
+        # Pages of a thread are ranges of positions: the last page costs what the first does.
+        sa.UniqueConstraint("thread_id", "position", name="uq_posts_thread_position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Indexed by uq_posts_thread_position, whose first column it is.
+    thread_id: Mapped[int] = mapped_column(sa.ForeignKey("threads.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    author_name: Mapped[str] = mapped_column(sa.String(60))
+    source: Mapped[str] = mapped_column(sa.Text)
+    # Sanitised HTML made once from `source` by forum.markup when the post is written.
+    html: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    edit_count: Mapped[int] = mapped_column(default=0)
+
+    thread: Mapped[Thread] = relationship(foreign_keys=[thread_id], lazy="raise")
+    author: Mapped[User | None] = relationship(lazy="raise")
+
+    @property
+    def anchor(self) -> str:
+        return f"p{self.id}"
+
+    @property
+    def path(self) -> str:
+        return f"/p/{self.id}"
+
+
+class PostRevision(Model):
+    """The text a post had before an edit: readers see "edited", moderators each version."""
+
+    __tablename__ = "post_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    editor_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    editor_name: Mapped[str] = mapped_column(sa.String(60))
+    source: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def quote_markdown(post: Post) -> str:
+    """Return the post's text as a Markdown quote to start a reply with."""
+    lines = post.source.strip().splitlines() or [""]
+    quoted = "\n".join(f"> {line}" if line else ">" for line in lines)
+    return f"> **{post.author_name}** [wrote](/p/{post.id}):\n>\n{quoted}\n\n"

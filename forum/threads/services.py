@@ -1,0 +1,144 @@
+"""Thread use cases: start a thread, reply, edit a post, re-render stored HTML.
+
+Each is one transaction; counters move in SQL inside it, never read-modify-write in Python.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from forum import markup
+from forum.accounts.models import User
+from forum.boards.models import Board
+from forum.db import db, utcnow
+from forum.slugs import slugify
+from forum.threads.models import Post, PostRevision, Thread
+
+
+def _latest(table: Any, post_id: int, now: Any) -> dict[str, Any]:
+    """Return SET values that make `post_id` the table row's last post, unless a later one is.
+
+    Concurrent replies may commit out of order; the highest post id is the latest post.
+    Both CASEs read the row as it was, so they agree with each other.
+    """
+    is_newer = sa.or_(table.last_post_id.is_(None), table.last_post_id < post_id)
+    return {
+        "last_post_id": sa.case((is_newer, post_id), else_=table.last_post_id),
+        "last_post_at": sa.case((is_newer, now), else_=table.last_post_at),
+    }
+
+
+def _add_post(thread_id: int, author: User, source: str) -> Post:
+    """Insert a post at the end of the thread and move every counter it touches."""
+    # Taking the next position locks the thread row, so replies to one thread queue here.
+    taken = db.session.execute(
+        sa.update(Thread)
+        .where(Thread.id == thread_id)
+        .values(post_count=Thread.post_count + 1)
+        .returning(Thread.post_count, Thread.board_id)
+    ).one()
+    now = utcnow()
+    post = Post(
+        thread_id=thread_id,
+        position=taken.post_count,
+        author_id=author.id,
+        author_name=author.username,
+        source=source,
+        html=markup.render(source),
+        created_at=now,
+    )
+    db.session.add(post)
+    db.session.flush()
+    db.session.execute(
+        sa.update(Thread).where(Thread.id == thread_id).values(**_latest(Thread, post.id, now))
+    )
+    db.session.execute(
+        sa.update(Board)
+        .where(Board.id == taken.board_id)
+        .values(post_count=Board.post_count + 1, **_latest(Board, post.id, now))
+    )
+    db.session.execute(
+        sa.update(User).where(User.id == author.id).values(post_count=User.post_count + 1)
+    )
+    return post
+
+
+def start_thread(board: Board, *, author: User, title: str, source: str) -> Thread:
+    """Open a thread on `board` with its first post."""
+    title = title.strip()
+    thread = Thread(
+        board_id=board.id,
+        title=title,
+        slug=slugify(title),
+        author_id=author.id,
+        author_name=author.username,
+    )
+    db.session.add(thread)
+    db.session.flush()
+    db.session.execute(
+        sa.update(Board).where(Board.id == board.id).values(thread_count=Board.thread_count + 1)
+    )
+    _add_post(thread.id, author, source)
+    db.session.commit()
+    return thread
+
+
+def reply(thread: Thread, *, author: User, source: str) -> Post:
+    """Add a reply at the end of `thread`."""
+    post = _add_post(thread.id, author, source)
+    db.session.commit()
+    return post
+
+
+def edit_post(post: Post, *, editor: User, source: str, title: str | None = None) -> bool:
+    """Replace a post's text (and its thread's title, for a first post); keep the old text.
+
+    Return whether anything changed.
+    """
+    thread = post.thread
+    new_title = title.strip() if title is not None and post.position == 1 else thread.title
+    if source == post.source and new_title == thread.title:
+        return False
+    if source != post.source:
+        db.session.add(
+            PostRevision(
+                post_id=post.id,
+                editor_id=editor.id,
+                editor_name=editor.username,
+                source=post.source,
+            )
+        )
+        post.source = source
+        post.html = markup.render(source)
+        post.edited_at = utcnow()
+        post.edit_count = Post.edit_count + 1
+    if new_title != thread.title:
+        thread.title = new_title
+        thread.slug = slugify(new_title)
+    db.session.commit()
+    return True
+
+
+def rerender_all(batch_size: int = 500) -> int:
+    """Render every stored post again from its source (after the allowlist changed)."""
+    count = 0
+    last_id = 0
+    while True:
+        rows = db.session.execute(
+            sa.select(Post.id, Post.source)
+            .where(Post.id > last_id)
+            .order_by(Post.id)
+            .limit(batch_size)
+        ).all()
+        if not rows:
+            break
+        for row in rows:
+            db.session.execute(
+                sa.update(Post).where(Post.id == row.id).values(html=markup.render(row.source))
+            )
+        last_id = rows[-1].id
+        count += len(rows)
+        db.session.commit()
+    return count

@@ -1,0 +1,105 @@
+"""Thread pages: read, start, reply, edit, and permalinks to a post."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from forum.boards.queries import board_by_slug_or_404
+from forum.forms import form_status
+from forum.pagination import Pagination, page_arg
+from forum.permissions import can_create_thread, can_edit_post, can_reply, require
+from forum.threads import queries, services
+from forum.threads.forms import EditFirstPostForm, EditPostForm, NewThreadForm, ReplyForm
+from forum.threads.models import Post, Thread, quote_markdown
+
+bp = Blueprint("threads", __name__)
+
+
+def _per_page() -> int:
+    return int(current_app.config["POSTS_PER_PAGE"])
+
+
+def _page_url(thread: Thread, page: int) -> str:
+    return thread.path if page == 1 else f"{thread.path}?page={page}"
+
+
+@bp.get("/t/<int:thread_id>")
+@bp.get("/t/<int:thread_id>/<slug>")
+def show(thread_id: int, slug: str | None = None) -> ResponseReturnValue:
+    thread = queries.thread_or_404(thread_id)
+    page = page_arg(request)
+    if slug != thread.slug:
+        return redirect(_page_url(thread, page), 301)
+    pagination = Pagination(page, _per_page(), thread.post_count)
+    if not pagination.exists:
+        abort(404)
+    posts = queries.thread_page(thread, page=page, per_page=_per_page())
+    form = ReplyForm() if can_reply(current_user, thread) else None
+    return render_template(
+        "threads/show.html", thread=thread, posts=posts, pagination=pagination, form=form
+    )
+
+
+@bp.get("/p/<int:post_id>")
+def permalink(post_id: int) -> ResponseReturnValue:
+    post = queries.post_or_404(post_id)
+    page = queries.page_of(post.position, _per_page())
+    return redirect(f"{_page_url(post.thread, page)}#{post.anchor}")
+
+
+@bp.route("/b/<slug>/new", methods=["GET", "POST"])
+@login_required
+def new(slug: str) -> ResponseReturnValue:
+    board = board_by_slug_or_404(slug)
+    require(can_create_thread(current_user, board))
+    form = NewThreadForm()
+    if form.validate_on_submit():
+        thread = services.start_thread(
+            board, author=current_user, title=form.title.data, source=form.body.data
+        )
+        return redirect(thread.path)
+    return render_template("threads/new.html", board=board, form=form), form_status(form)
+
+
+@bp.route("/t/<int:thread_id>/reply", methods=["GET", "POST"])
+@login_required
+def reply(thread_id: int) -> ResponseReturnValue:
+    thread = queries.thread_or_404(thread_id)
+    require(can_reply(current_user, thread))
+    form = ReplyForm()
+    if form.validate_on_submit():
+        post = services.reply(thread, author=current_user, source=form.body.data)
+        return redirect(url_for("threads.permalink", post_id=post.id))
+    quoted = _quoted_post(thread) if request.method == "GET" else None
+    if quoted is not None:
+        form.body.data = quote_markdown(quoted)
+    return render_template("threads/reply.html", thread=thread, form=form), form_status(form)
+
+
+def _quoted_post(thread: Thread) -> Post | None:
+    quote_id = request.args.get("quote", "")
+    if not quote_id.isdigit():
+        return None
+    post = queries.post_or_404(int(quote_id))
+    return post if post.thread_id == thread.id else None
+
+
+@bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_post(post_id: int) -> ResponseReturnValue:
+    post = queries.post_or_404(post_id)
+    require(can_edit_post(current_user, post, post.thread))
+    is_first = post.position == 1
+    form_class = EditFirstPostForm if is_first else EditPostForm
+    form = form_class(data={"body": post.source, "title": post.thread.title})
+    if form.validate_on_submit():
+        services.edit_post(
+            post,
+            editor=current_user,
+            source=form.body.data,
+            title=form.title.data if is_first else None,
+        )
+        return redirect(url_for("threads.permalink", post_id=post.id))
+    return render_template("threads/edit_post.html", post=post, form=form), form_status(form)
