@@ -31,8 +31,16 @@ run: db-upgrade
 	@echo "First administrator: FORUM_SECRET_KEY=\$$(cat instance/secret_key) $(FLASK) forum create-admin NAME --email ADDRESS"
 	FORUM_SECRET_KEY=$(SECRET) $(FLASK) run --host $(HOST) --port $(PORT)
 
+# The suite on SQLite; then again on PostgreSQL when FORUM_TEST_DATABASE_URL is set
+# (.ci/run sets it). The browser tests need Chromium: installed here when possible,
+# skipped with a message otherwise (but they fail under CI=true).
 test: install
-	$(BIN)/pytest
+	-@bash scripts/install-browser.sh
+	FORUM_TEST_DATABASE_URL= $(BIN)/pytest
+	@if [ -n "$$FORUM_TEST_DATABASE_URL" ]; then \
+		echo "== the suite again, on $$FORUM_TEST_DATABASE_URL"; \
+		$(BIN)/pytest -m "not browser"; \
+	fi
 
 lint: install
 	$(BIN)/ruff check forum tests bench
