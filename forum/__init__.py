@@ -9,7 +9,7 @@ from flask import Flask
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, error pages, commands."""
-    from forum import cli, templating
+    from forum import cli, headers, templating
     from forum.accounts.views import bp as accounts_bp
     from forum.accounts.views import load_user
     from forum.boards.views import bp as boards_bp
@@ -17,6 +17,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from forum.db import db
     from forum.errors import register_error_handlers
     from forum.extensions import csrf, login_manager, migrate
+    from forum.health import bp as health_bp
+    from forum.ratelimits import limiter
     from forum.resources import resource_dir
     from forum.threads.views import bp as threads_bp
 
@@ -32,9 +34,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
-    for bp in (boards_bp, threads_bp, accounts_bp):
+    limiter.init_app(app)
+    if app.config["PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+    for bp in (boards_bp, threads_bp, accounts_bp, health_bp):
         app.register_blueprint(bp)
     register_error_handlers(app)
     templating.init_app(app)
+    headers.init_app(app)
     cli.init_app(app)
     return app

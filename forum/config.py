@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import Flask
 
+from forum.ratelimits import DEFAULT_LIMITS
+
 # Keys that must never fall back to a default outside debug and testing.
 _DEV_SECRET = "dev-only-insecure-key"
 
@@ -32,6 +34,12 @@ def default_config(app: Flask) -> dict[str, Any]:
         "THREADS_PER_PAGE": 30,
         "POSTS_PER_PAGE": 20,
         "SITE_NAME": "KM4B Forum",
+        # Rate limits: Redis when FORUM_RATELIMIT_STORAGE_URL is set, memory otherwise.
+        "RATELIMIT_STORAGE_URL": "memory://",
+        "RATELIMIT_ENABLED": True,
+        **DEFAULT_LIMITS,
+        # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+        "PROXY_HOPS": 0,
     }
 
 
@@ -50,10 +58,11 @@ def _derive(app: Flask) -> None:
     cfg["SQLALCHEMY_DATABASE_URI"] = cfg.get("SQLALCHEMY_DATABASE_URI") or cfg["DATABASE_URL"]
     https = cfg["HTTPS"] in (True, 1, "1", "true", "yes")
     cfg["HTTPS"] = https
-    cfg.setdefault("SESSION_COOKIE_SECURE", https)
-    cfg.setdefault("REMEMBER_COOKIE_SECURE", https)
+    if https:
+        cfg["SESSION_COOKIE_SECURE"] = cfg["REMEMBER_COOKIE_SECURE"] = True
     if cfg["SECRET_KEY"] is None and (app.debug or app.testing):
         cfg["SECRET_KEY"] = _DEV_SECRET
+    cfg["RATELIMIT_STORAGE_URI"] = cfg["RATELIMIT_STORAGE_URL"]
     uri = cfg["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite"):
         # Writers wait for each other (busy timeout) instead of failing at once.

@@ -28,7 +28,14 @@ PG_URL = os.environ.get("FORUM_TEST_DATABASE_URL", "").strip()
 
 
 def _config(url: str, **extra: object) -> dict[str, object]:
-    return {"TESTING": True, "SECRET_KEY": TEST_SECRET, "SQLALCHEMY_DATABASE_URI": url, **extra}
+    # Rate limits are off unless a test turns them on (tests/test_ratelimits.py does).
+    return {
+        "TESTING": True,
+        "SECRET_KEY": TEST_SECRET,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "RATELIMIT_ENABLED": False,
+        **extra,
+    }
 
 
 def _migrate(url: str) -> None:

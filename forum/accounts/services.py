@@ -23,7 +23,7 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password-at-all")
 
 def username_problem(username: str) -> str | None:
     """Return why `username` cannot be used, or None if it can."""
-    if not USERNAME_RE.match(username):
+    if not USERNAME_RE.fullmatch(username):
         return (
             f"Use 3 to {USERNAME_MAX} letters, digits, dots, dashes or underscores, "
             "starting with a letter or digit."

@@ -13,6 +13,7 @@ from forum.accounts.redirects import safe_next
 from forum.errors import ServiceError
 from forum.forms import form_status, show_service_error
 from forum.permissions import can_edit_profile, require
+from forum.ratelimits import accepted, configured, limiter, login_account_key, refused
 
 bp = Blueprint("accounts", __name__)
 
@@ -22,6 +23,7 @@ def load_user(session_id: str) -> User | None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(configured("RATELIMIT_REGISTER"), methods=["POST"], deduct_when=accepted)
 def register() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("boards.index"))
@@ -44,6 +46,13 @@ def register() -> ResponseReturnValue:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(configured("RATELIMIT_LOGIN_PER_ADDRESS"), methods=["POST"], deduct_when=refused)
+@limiter.limit(
+    configured("RATELIMIT_LOGIN_PER_ACCOUNT"),
+    key_func=login_account_key,
+    methods=["POST"],
+    deduct_when=refused,
+)
 def login() -> ResponseReturnValue:
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():

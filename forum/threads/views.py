@@ -10,6 +10,7 @@ from forum.boards.queries import board_by_slug_or_404
 from forum.forms import form_status
 from forum.pagination import Pagination, page_arg
 from forum.permissions import can_create_thread, can_edit_post, can_reply, require
+from forum.ratelimits import accepted, configured, limiter, member_key
 from forum.threads import queries, services
 from forum.threads.forms import EditFirstPostForm, EditPostForm, NewThreadForm, ReplyForm
 from forum.threads.models import Post, Thread, quote_markdown
@@ -51,6 +52,9 @@ def permalink(post_id: int) -> ResponseReturnValue:
 
 @bp.route("/b/<slug>/new", methods=["GET", "POST"])
 @login_required
+@limiter.limit(
+    configured("RATELIMIT_NEW_THREAD"), key_func=member_key, methods=["POST"], deduct_when=accepted
+)
 def new(slug: str) -> ResponseReturnValue:
     board = board_by_slug_or_404(slug)
     require(can_create_thread(current_user, board))
@@ -65,6 +69,9 @@ def new(slug: str) -> ResponseReturnValue:
 
 @bp.route("/t/<int:thread_id>/reply", methods=["GET", "POST"])
 @login_required
+@limiter.limit(
+    configured("RATELIMIT_REPLY"), key_func=member_key, methods=["POST"], deduct_when=accepted
+)
 def reply(thread_id: int) -> ResponseReturnValue:
     thread = queries.thread_or_404(thread_id)
     require(can_reply(current_user, thread))

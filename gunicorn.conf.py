@@ -1,0 +1,36 @@
+"""gunicorn settings, read from the environment: `gunicorn -c gunicorn.conf.py wsgi:app`.
+
+Workers keep no state of their own (sessions are signed cookies, rate-limit counters live
+in Redis when FORUM_RATELIMIT_STORAGE_URL is set), so any number of them, on any number
+of hosts, can serve behind a reverse proxy.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# Recycle workers now and then, so a slow leak can never grow without bound.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "500"))
+# One line per request, and errors, on stderr.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# Load the app once in the master: workers share its memory pages (copy on write).
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
+
+
+def post_fork(server, worker):  # noqa: ANN001, ARG001
+    # Connections opened in the master (e.g. by preloading) must not be shared by workers.
+    from forum.db import db
+
+    app = worker.app.wsgi()
+    with app.app_context():
+        db.engine.dispose(close=False)
