@@ -6,11 +6,12 @@ Change the allowlist here, then run `flask forum rerender` to apply it to stored
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import bleach
 import markdown
-from bleach.linkifier import Linker
+from bleach.linkifier import LinkifyFilter, build_url_re
 from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = frozenset(
@@ -34,6 +35,8 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
 
 _EXTENSIONS = ["fenced_code", "tables", "sane_lists"]
+# Column alignment as the allowlisted `align` attribute (a `style` one would be stripped).
+_EXTENSION_CONFIGS = {"tables": {"use_align_attribute": True}}
 
 
 class _ImagesAsLinks(Treeprocessor):
@@ -49,7 +52,9 @@ class _ImagesAsLinks(Treeprocessor):
 
 
 def _markdown() -> markdown.Markdown:
-    md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+    md = markdown.Markdown(
+        extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS, output_format="html"
+    )
     md.treeprocessors.register(_ImagesAsLinks(md), "images_as_links", 0)
     # No raw HTML passes: without these two steps Markdown leaves HTML in place;
     # with them removed it is escaped and shown as text.
@@ -63,14 +68,24 @@ def _set_rel(attrs: dict[Any, str], new: bool = False) -> dict[Any, str] | None:
     return attrs
 
 
+# Links are made in the cleaning pass: a separate Linker.linkify() escapes the text of
+# skipped tags a second time (code showed "&lt;"), and its own URL pattern would link
+# schemes the allowlist refuses (such as "data:").
+_linkify = partial(
+    LinkifyFilter,
+    callbacks=[_set_rel],
+    skip_tags={"pre", "code"},
+    parse_email=False,
+    url_re=build_url_re(protocols=ALLOWED_PROTOCOLS),
+)
 _cleaner = bleach.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,
+    filters=[_linkify],
 )
-_linker = Linker(callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False)
 
 
 def render(source: str) -> str:
@@ -79,4 +94,4 @@ def render(source: str) -> str:
     html = _markdown().convert(source)
     html = html.replace("<h1>", "<h3>").replace("</h1>", "</h3>")
     html = html.replace("<h2>", "<h3>").replace("</h2>", "</h3>")
-    return _linker.linkify(_cleaner.clean(html))
+    return _cleaner.clean(html)

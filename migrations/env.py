@@ -43,9 +43,20 @@ def run_migrations_online() -> None:
     conf_args = dict(migrate.configure_args)
     conf_args.setdefault("process_revision_directives", skip_empty_revisions)
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration rebuilds a table by dropping the old one; with foreign keys
+            # on, that drop would fire ON DELETE actions in the tables that point at it.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            # End the transaction the PRAGMA began, or Alembic would run inside it and
+            # nothing would ever be committed.
+            connection.commit()
         context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 if context.is_offline_mode():

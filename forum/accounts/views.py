@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_login.config import COOKIE_NAME
 
 from forum.accounts import queries, services
 from forum.accounts.forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
@@ -105,8 +106,10 @@ def change_password() -> ResponseReturnValue:
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            # The session token changed: log in again so this session stays open.
-            login_user(user)
+            # The session token changed: log in again so this session stays open, and renew
+            # this device's remember cookie if it had one (the old one names the old token).
+            remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
+            login_user(user, remember=remember_cookie in request.cookies)
             flash("Your password is changed. Other devices have been logged out.", "success")
             return redirect(url_for("accounts.profile", username=user.username))
     return render_template("accounts/change_password.html", form=form), form_status(form)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from forum.threads.models import BODY_MAX, BODY_MIN, TITLE_MAX, TITLE_MIN
 
@@ -43,13 +45,24 @@ def _body_field(label: str) -> TextAreaField:
     )
 
 
+def _submission_field() -> HiddenField:
+    # A fresh random id each time the form is shown; sending the same form twice sends the
+    # same id, and the service then returns the first post instead of making a second.
+    return HiddenField(
+        default=lambda: secrets.token_hex(16),
+        validators=[Optional(), Regexp(r"^[0-9a-f]{32}$", message="Please send the form again.")],
+    )
+
+
 class NewThreadForm(FlaskForm):
     title = _title_field()
     body = _body_field("Your message")
+    submission = _submission_field()
 
 
 class ReplyForm(FlaskForm):
     body = _body_field("Your reply")
+    submission = _submission_field()
 
 
 class EditPostForm(FlaskForm):

@@ -63,6 +63,9 @@ class Post(Model):
     __table_args__ = (
         # Pages of a thread are ranges of positions: the last page costs what the first does.
         sa.UniqueConstraint("thread_id", "position", name="uq_posts_thread_position"),
+        # One post per submitted form: a double click or a retried POST finds this one.
+        # (A unique index, not a constraint: SQLite adds it without rebuilding the table.)
+        sa.Index("uq_posts_author_submission", "author_id", "submission_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,6 +82,8 @@ class Post(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     edit_count: Mapped[int] = mapped_column(default=0)
+    # The random id of the form this post was sent with (None for posts made by commands).
+    submission_key: Mapped[str | None] = mapped_column(sa.String(32))
 
     thread: Mapped[Thread] = relationship(foreign_keys=[thread_id], lazy="raise")
     author: Mapped[User | None] = relationship(lazy="raise")

@@ -5,9 +5,11 @@ Each is one transaction; counters move in SQL inside it, never read-modify-write
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from forum import markup
 from forum.accounts.models import User
@@ -15,6 +17,8 @@ from forum.boards.models import Board
 from forum.db import db, utcnow
 from forum.slugs import slugify
 from forum.threads.models import Post, PostRevision, Thread
+
+T = TypeVar("T")
 
 
 def _latest(table: Any, post_id: int, now: Any) -> dict[str, Any]:
@@ -30,7 +34,7 @@ def _latest(table: Any, post_id: int, now: Any) -> dict[str, Any]:
     }
 
 
-def _add_post(thread_id: int, author: User, source: str) -> Post:
+def _add_post(thread_id: int, author: User, source: str, submission_key: str | None = None) -> Post:
     """Insert a post at the end of the thread and move every counter it touches."""
     # Taking the next position locks the thread row, so replies to one thread queue here.
     taken = db.session.execute(
@@ -48,6 +52,7 @@ def _add_post(thread_id: int, author: User, source: str) -> Post:
         source=source,
         html=markup.render(source),
         created_at=now,
+        submission_key=submission_key,
     )
     db.session.add(post)
     db.session.flush()
@@ -65,31 +70,63 @@ def _add_post(thread_id: int, author: User, source: str) -> Post:
     return post
 
 
-def start_thread(board: Board, *, author: User, title: str, source: str) -> Thread:
-    """Open a thread on `board` with its first post."""
+def _once(author: User, submission_key: str | None, write: Callable[[], T]) -> T | Post:
+    """Run `write` and commit; if this form submission was stored before, return that post.
+
+    The unique (author, submission key) index decides, not a look-up before the insert,
+    so two copies of one POST racing each other still make a single post.
+    """
+    try:
+        result = write()
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        if submission_key is None:
+            raise
+        earlier = db.session.scalar(
+            sa.select(Post).where(
+                Post.author_id == author.id, Post.submission_key == submission_key
+            )
+        )
+        if earlier is None:
+            raise
+        return earlier
+    return result
+
+
+def start_thread(
+    board: Board, *, author: User, title: str, source: str, submission_key: str | None = None
+) -> Thread:
+    """Open a thread on `board` with its first post; a repeated submission opens none."""
     title = title.strip()
-    thread = Thread(
-        board_id=board.id,
-        title=title,
-        slug=slugify(title),
-        author_id=author.id,
-        author_name=author.username,
-    )
-    db.session.add(thread)
-    db.session.flush()
-    db.session.execute(
-        sa.update(Board).where(Board.id == board.id).values(thread_count=Board.thread_count + 1)
-    )
-    _add_post(thread.id, author, source)
-    db.session.commit()
-    return thread
+
+    def write() -> Thread:
+        thread = Thread(
+            board_id=board.id,
+            title=title,
+            slug=slugify(title),
+            author_id=author.id,
+            author_name=author.username,
+        )
+        db.session.add(thread)
+        db.session.flush()
+        db.session.execute(
+            sa.update(Board).where(Board.id == board.id).values(thread_count=Board.thread_count + 1)
+        )
+        _add_post(thread.id, author, source, submission_key)
+        return thread
+
+    result = _once(author, submission_key, write)
+    if isinstance(result, Post):
+        return db.session.get_one(Thread, result.thread_id)
+    return result
 
 
-def reply(thread: Thread, *, author: User, source: str) -> Post:
-    """Add a reply at the end of `thread`."""
-    post = _add_post(thread.id, author, source)
-    db.session.commit()
-    return post
+def reply(thread: Thread, *, author: User, source: str, submission_key: str | None = None) -> Post:
+    """Add a reply at the end of `thread`; a repeated submission adds none."""
+    return _once(
+        author, submission_key, lambda: _add_post(thread.id, author, source, submission_key)
+    )
 
 
 def edit_post(post: Post, *, editor: User, source: str, title: str | None = None) -> bool:

@@ -61,7 +61,11 @@ def new(slug: str) -> ResponseReturnValue:
     form = NewThreadForm()
     if form.validate_on_submit():
         thread = services.start_thread(
-            board, author=current_user, title=form.title.data, source=form.body.data
+            board,
+            author=current_user,
+            title=form.title.data,
+            source=form.body.data,
+            submission_key=form.submission.data or None,
         )
         return redirect(thread.path)
     return render_template("threads/new.html", board=board, form=form), form_status(form)
@@ -77,7 +81,12 @@ def reply(thread_id: int) -> ResponseReturnValue:
     require(can_reply(current_user, thread))
     form = ReplyForm()
     if form.validate_on_submit():
-        post = services.reply(thread, author=current_user, source=form.body.data)
+        post = services.reply(
+            thread,
+            author=current_user,
+            source=form.body.data,
+            submission_key=form.submission.data or None,
+        )
         return redirect(url_for("threads.permalink", post_id=post.id))
     quoted = _quoted_post(thread) if request.method == "GET" else None
     if quoted is not None:
