@@ -29,8 +29,10 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
 
 def post_fork(server, worker):  # noqa: ANN001, ARG001
     # Connections opened in the master (e.g. by preloading) must not be shared by workers.
+    app = worker.app.wsgi()
+    if "sqlalchemy" not in getattr(app, "extensions", {}):
+        return
     from forum.db import db
 
-    app = worker.app.wsgi()
     with app.app_context():
         db.engine.dispose(close=False)

@@ -9,14 +9,14 @@ from flask import Flask
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, error pages, commands."""
-    from forum import cli, headers, templating
+    from forum import cli, headers, schema, templating
     from forum.accounts.views import bp as accounts_bp
     from forum.accounts.views import load_user
     from forum.boards.views import bp as boards_bp
     from forum.config import load_config
     from forum.db import db
     from forum.errors import register_error_handlers
-    from forum.extensions import csrf, login_manager, migrate
+    from forum.extensions import csrf, login_manager
     from forum.health import bp as health_bp
     from forum.ratelimits import limiter
     from forum.resources import resource_dir
@@ -30,7 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     load_config(app, config)
     db.init_app(app)
-    migrate.init_app(app, db, directory=resource_dir("migrations"), render_as_batch=True)
+    schema.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)

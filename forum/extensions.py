@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
 from forum.accounts.models import Guest
 
 csrf = CSRFProtect()
-migrate = Migrate()
 login_manager = LoginManager()
 login_manager.anonymous_user = Guest
 login_manager.login_view = "accounts.login"

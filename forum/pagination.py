@@ -10,7 +10,9 @@ from flask import Request
 def page_arg(request: Request) -> int:
     """Return the requested page number; anything that is not a positive number is page 1."""
     value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and 0 < len(value) < 7 and int(value) > 0 else 1
+    # isdigit() alone accepts "²", which int() refuses; only ASCII digits are page numbers.
+    is_number = value.isascii() and value.isdigit() and 0 < len(value) < 7
+    return int(value) if is_number and int(value) > 0 else 1
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,8 @@ def _config(url: str, **extra: object) -> dict[str, object]:
         "SECRET_KEY": TEST_SECRET,
         "SQLALCHEMY_DATABASE_URI": url,
         "RATELIMIT_ENABLED": False,
+        # Tests migrate databases themselves (web workers do not load the tooling).
+        "MIGRATIONS": True,
         **extra,
     }
 

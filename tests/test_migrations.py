@@ -36,3 +36,16 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(ctx):
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_web_workers_do_not_load_the_migration_tooling(tmp_path):
+    # Alembic costs every worker ~12 MB; only commands and tests need it.
+    import os
+    import subprocess
+    import sys
+
+    code = "import sys, wsgi; print('alembic' in sys.modules, 'flask_migrate' in sys.modules)"
+    env = {**os.environ, "FORUM_SECRET_KEY": "k" * 40,
+           "FORUM_DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"}  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.split() == ["False", "False"], out.stderr

@@ -18,7 +18,7 @@ assert forum.__file__.startswith(sys.argv[1]), forum.__file__
 from flask_migrate import upgrade
 from forum import create_app
 from forum.boards.services import load_km4b
-app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:///" + sys.argv[2]})
+app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:///" + sys.argv[2], "MIGRATIONS": True})
 with app.app_context():
     upgrade()
     assert load_km4b() == (10, 0)

@@ -16,9 +16,15 @@ _body_help = (
 )
 
 
+def _strip(value: str | None) -> str | None:
+    return value.strip() if value else value
+
+
 def _title_field() -> StringField:
     return StringField(
         "Title",
+        # Lengths are checked on the title as it will be stored, without surrounding spaces.
+        filters=[_strip],
         validators=[
             DataRequired(message="Please give the thread a title."),
             Length(

@@ -179,3 +179,59 @@ def rerender_all(batch_size: int = 500) -> int:
         count += len(rows)
         db.session.commit()
     return count
+
+
+def recount_all() -> None:
+    """Recompute every counter and last-post pointer from the posts themselves; commit.
+
+    For repairs and bulk imports; the app's own writes keep them right as they go.
+    """
+    latest_in_thread = (
+        sa.select(Post.id)
+        .where(Post.thread_id == Thread.id)
+        .order_by(Post.created_at.desc(), Post.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    db.session.execute(
+        sa.update(Thread).values(
+            post_count=sa.select(sa.func.count())
+            .where(Post.thread_id == Thread.id)
+            .scalar_subquery(),
+            last_post_id=latest_in_thread,
+        )
+    )
+    _recount_last_post_at(Thread)
+    latest_in_board = (
+        sa.select(Post.id)
+        .join(Thread, Post.thread_id == Thread.id)
+        .where(Thread.board_id == Board.id)
+        .order_by(Post.created_at.desc(), Post.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    db.session.execute(
+        sa.update(Board).values(
+            thread_count=sa.select(sa.func.count())
+            .where(Thread.board_id == Board.id)
+            .scalar_subquery(),
+            post_count=sa.select(sa.func.coalesce(sa.func.sum(Thread.post_count), 0))
+            .where(Thread.board_id == Board.id)
+            .scalar_subquery(),
+            last_post_id=latest_in_board,
+        )
+    )
+    _recount_last_post_at(Board)
+    db.session.execute(
+        sa.update(User).values(
+            post_count=sa.select(sa.func.count()).where(Post.author_id == User.id).scalar_subquery()
+        )
+    )
+    db.session.commit()
+
+
+def _recount_last_post_at(table: Any) -> None:
+    post_time = sa.select(Post.created_at).where(Post.id == table.last_post_id).scalar_subquery()
+    db.session.execute(
+        sa.update(table).where(table.last_post_id.is_not(None)).values(last_post_at=post_time)
+    )
