@@ -47,5 +47,71 @@ def rerender() -> None:
     click.echo(f"{count} posts rendered again.")
 
 
+@forum_cli.command("recount")
+def recount() -> None:
+    """Recompute every counter and last-post pointer from the posts."""
+    threads.recount_all()
+    click.echo("Counters recomputed.")
+
+
+@forum_cli.command("generate")
+@click.option("--users", default=200, show_default=True)
+@click.option("--threads", "thread_count", default=2000, show_default=True)
+@click.option("--posts", default=100_000, show_default=True, help="Including first posts.")
+@click.option("--seed", default=1, show_default=True, help="The same seed gives the same forum.")
+@click.option(
+    "--password",
+    envvar="FORUM_GENERATED_PASSWORD",
+    prompt=True,
+    hide_input=True,
+    help="Password of every generated account.",
+)
+def generate_command(users: int, thread_count: int, posts: int, seed: int, password: str) -> None:
+    """Fill the database with realistic KM4B-like content (for benchmarks and demos)."""
+    from forum.generator import generate
+
+    try:
+        made = generate(
+            users=users, threads=thread_count, posts=posts, seed=seed, password=password
+        )
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Generated {made['users']} users, {made['threads']} threads, {made['posts']} posts."
+    )
+
+
+@forum_cli.command("dump")
+@click.argument("file", type=click.Path(dir_okay=False))
+def dump(file: str) -> None:
+    """Write the whole forum to FILE (JSON lines; gzip-compressed when FILE ends in .gz)."""
+    from forum.transfer import services as transfer  # brings Alembic: commands only
+
+    try:
+        summary = transfer.dump(file)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from None
+    if summary.skipped:
+        click.echo(f"Not dumped, no model describes them: {', '.join(summary.skipped)}", err=True)
+    click.echo(
+        f"{summary.total} rows of {len(summary.rows)} tables written to {file} "
+        f"(revision {summary.revision})."
+    )
+
+
+@forum_cli.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--replace", is_flag=True, help="Delete every row of the forum's tables first.")
+def load(file: str, replace: bool) -> None:
+    """Load FILE, made by `flask forum dump`, into this empty database at the same revision."""
+    from forum.transfer import services as transfer  # brings Alembic: commands only
+
+    try:
+        summary = transfer.load(file, replace=replace)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"{summary.total} rows of {len(summary.rows)} tables loaded from {file}.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(forum_cli)

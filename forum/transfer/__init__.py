@@ -1,0 +1,1 @@
+"""Transfer: move a whole forum between databases (SQLite to PostgreSQL and back)."""

@@ -1,0 +1,1 @@
+"""Dumping a forum and loading it into another database."""
