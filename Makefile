@@ -8,7 +8,7 @@ PORT   ?= 5000
 # Read when a recipe runs, after instance/secret_key has been made.
 SECRET  = $${FORUM_SECRET_KEY:-$$(cat instance/secret_key)}
 
-.PHONY: run test install lint typecheck db-upgrade clean
+.PHONY: run test install lint typecheck db-upgrade bench clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ test: install
 		echo "== the suite again, on $$FORUM_TEST_DATABASE_URL"; \
 		$(BIN)/pytest -m "not browser"; \
 	fi
+
+# The load benchmark of bench/README.md: 100,000 posts, gunicorn, wrk (installed if missing).
+bench: install
+	@command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)
+	mkdir -p bench/results
+	$(BIN)/python -m bench.run --json bench/results/latest.json
 
 lint: install
 	$(BIN)/ruff check forum tests bench

@@ -214,7 +214,7 @@ def main() -> None:
     bare = serve("bench.bare:app", bare_port, env)
     forum = serve("wsgi:app", forum_port, env)
     try:
-        results = measure(args, db_path, env, bare_port, forum_port, forum)
+        results = measure(args, db_path, env, bare_port, forum_port, forum, bare)
     finally:
         stop(forum)
         stop(bare)
@@ -222,7 +222,7 @@ def main() -> None:
     report(results, args)
 
 
-def measure(args, db_path, env, bare_port, forum_port, forum):  # type: ignore[no-untyped-def]
+def measure(args, db_path, env, bare_port, forum_port, forum, bare):  # type: ignore[no-untyped-def]
     base = f"http://127.0.0.1:{forum_port}"
     run = lambda url, **kw: wrk(url, args.duration, args.connections, 2, **kw)  # noqa: E731
     pages: list[Result] = []
@@ -240,8 +240,9 @@ def measure(args, db_path, env, bare_port, forum_port, forum):  # type: ignore[n
         pages.append(Result(name, path, m["rps"], m["p50"], m["p99"], int(m["errors"]), size))
     for r in pages:
         r.ratio = r.rps / pages[0].rps
-    memory = worker_memory(forum)
     replies = measure_replies(args, db_path, base)
+    # After pages and replies: every worker has rendered, written and loaded all it will.
+    memory = {"forum": worker_memory(forum), "bare": worker_memory(bare)}
     return {"pages": [asdict(r) for r in pages], "memory": memory, "replies": replies}
 
 
@@ -270,8 +271,10 @@ def report(results, args) -> None:  # type: ignore[no-untyped-def]
     print(f"\nreplies, 4 logged-in clients: {rep['rps']:.0f}/s, p50 {rep['p50']:.1f} ms, "
           f"p99 {rep['p99']:.1f} ms, {rep['errors']} errors; {rep['requests']} sent, "
           f"{rep['stored']} stored")  # fmt: skip
-    for n, m in enumerate(results["memory"], 1):
-        print(f"worker {n}: RSS {m['rss']:.1f} MB, PSS {m['pss']:.1f} MB, USS {m['uss']:.1f} MB")
+    for server, workers in results["memory"].items():
+        for n, m in enumerate(workers, 1):
+            print(f"{server} worker {n}: RSS {m['rss']:.1f} MB, PSS {m['pss']:.1f} MB, "
+                  f"USS {m['uss']:.1f} MB")  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 

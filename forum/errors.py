@@ -7,8 +7,10 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-# Fields never echoed back on an error page.
-_SECRET_FIELDS = {"csrf_token", "password", "current_password", "new_password", "confirm"}
+# Fields never echoed back on an error page: secrets, and hidden fields nobody typed.
+_SECRET_FIELDS = {
+    "csrf_token", "password", "current_password", "new_password", "confirm", "submission"
+}  # fmt: skip
 
 TITLES = {
     400: "Bad request",

@@ -6,6 +6,7 @@ Change the allowlist here, then run `flask forum rerender` to apply it to stored
 
 from __future__ import annotations
 
+import threading
 from functools import partial
 from typing import Any
 
@@ -78,14 +79,22 @@ _linkify = partial(
     parse_email=False,
     url_re=build_url_re(protocols=ALLOWED_PROTOCOLS),
 )
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-    filters=[_linkify],
-)
+# bleach's Cleaner is not thread-safe: each thread (threaded servers, tests) gets its own.
+_local = threading.local()
+
+
+def _cleaner() -> bleach.Cleaner:
+    cleaner = getattr(_local, "cleaner", None)
+    if cleaner is None:
+        cleaner = _local.cleaner = bleach.Cleaner(
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            protocols=ALLOWED_PROTOCOLS,
+            strip=True,
+            strip_comments=True,
+            filters=[_linkify],
+        )
+    return cleaner
 
 
 def render(source: str) -> str:
@@ -94,4 +103,4 @@ def render(source: str) -> str:
     html = _markdown().convert(source)
     html = html.replace("<h1>", "<h3>").replace("</h1>", "</h3>")
     html = html.replace("<h2>", "<h3>").replace("</h2>", "</h3>")
-    return _cleaner.clean(html)
+    return _cleaner().clean(html)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from itsdangerous import URLSafeTimedSerializer
@@ -132,6 +133,16 @@ class CSRFClient(FlaskClient):
             raw = session.setdefault("csrf_token", uuid.uuid4().hex)
         serializer = URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token")
         return str(serializer.dumps(raw))
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+        # A test may hold an app context open (the `ctx` fixture) to use factories. Flask
+        # would reuse it for the request, sharing `g`, the logged-in user and the database
+        # session with the test. Hide it, so each request gets its own, as in production.
+        hidden = _cv_app.set(None)  # type: ignore[arg-type]
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(hidden)
 
     def post(self, *args, csrf: bool = True, **kwargs):  # type: ignore[no-untyped-def,override]
         data = kwargs.get("data")

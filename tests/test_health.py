@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from forum import create_app
+
 
 def test_healthz_reports_the_database_answers(client):
     response = client.get("/healthz")
@@ -9,8 +11,11 @@ def test_healthz_reports_the_database_answers(client):
     assert response.get_json() == {"status": "ok", "database": "ok"}
 
 
-def test_healthz_is_503_when_the_database_is_unreachable(make_app, tmp_path):
-    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/missing/dir/forum.sqlite3")
+def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
+    # Built directly: make_app's clean-up would try to empty this unreachable database.
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/no/dir/x.sqlite3"}
+    )
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["database"] == "unreachable"

@@ -68,9 +68,14 @@ def thread_or_404(thread_id: int) -> Thread:
     return thread
 
 
+def post_or_none(post_id: int) -> Post | None:
+    """Return the post with its thread and board loaded, if it exists."""
+    return db.session.scalar(_post_by_id(), {"id": post_id})
+
+
 def post_or_404(post_id: int) -> Post:
     """Return the post with its thread and board loaded, or abort with 404."""
-    post = db.session.scalar(_post_by_id(), {"id": post_id})
+    post = post_or_none(post_id)
     if post is None:
         abort(404)
     return post

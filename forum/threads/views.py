@@ -95,11 +95,12 @@ def reply(thread_id: int) -> ResponseReturnValue:
 
 
 def _quoted_post(thread: Thread) -> Post | None:
+    """Return the post named by ?quote= if it is in this thread; ignore anything else."""
     quote_id = request.args.get("quote", "")
-    if not quote_id.isdigit():
+    if not (quote_id.isascii() and quote_id.isdigit()):
         return None
-    post = queries.post_or_404(int(quote_id))
-    return post if post.thread_id == thread.id else None
+    post = queries.post_or_none(int(quote_id))
+    return post if post is not None and post.thread_id == thread.id else None
 
 
 @bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
