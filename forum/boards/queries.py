@@ -7,6 +7,7 @@ aliases and eager-load options costs more than running it.
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 import sqlalchemy as sa
 from flask import abort
@@ -16,12 +17,15 @@ from forum.boards.models import Board
 from forum.db import db
 from forum.threads.models import Post, Thread
 
-_last_post = aliased(Post, name="last_post")
-_last_thread = aliased(Thread, name="last_thread")
+@cache
+def _aliases() -> tuple[Any, Any]:
+    # Made on first use, once every model is mapped (aliasing configures the mappers).
+    return aliased(Post, name="last_post"), aliased(Thread, name="last_thread")
 
 
 @cache
 def _all_boards() -> sa.Select[Board]:
+    _last_post, _last_thread = _aliases()
     return (
         sa.select(Board)
         .outerjoin(_last_post, Board.last_post_id == _last_post.id)
@@ -42,6 +46,7 @@ def _board_by_slug() -> sa.Select[Board]:
 
 @cache
 def _board_threads() -> sa.Select[Thread]:
+    _last_post, _ = _aliases()
     return (
         sa.select(Thread)
         .outerjoin(_last_post, Thread.last_post_id == _last_post.id)
