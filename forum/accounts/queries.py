@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
 import sqlalchemy as sa
 from flask import abort
-from sqlalchemy.orm import contains_eager
 
 from forum.accounts.models import User
 from forum.db import db
-from forum.threads.models import Post
+from forum.threads.models import Post, Thread
 
 RECENT_POSTS = 10
+EXCERPT_CHARS = 200
 
 
 def user_by_username_or_404(username: str) -> User:
@@ -20,14 +24,23 @@ def user_by_username_or_404(username: str) -> User:
     return user
 
 
-def recent_posts(user: User, limit: int = RECENT_POSTS) -> list[Post]:
-    """Return the newest posts of `user`, each with its thread loaded."""
-    stmt = (
-        sa.select(Post)
-        .join(Post.thread)
-        .options(contains_eager(Post.thread))
-        .where(Post.author_id == user.id)
+@cache
+def _recent_posts() -> sa.Select:
+    return (
+        sa.select(
+            Post.id,
+            Post.created_at,
+            # Enough for an excerpt: a profile never needs a whole long post.
+            sa.func.substr(Post.source, 1, EXCERPT_CHARS + 50).label("excerpt"),
+            Thread.title.label("thread_title"),
+        )
+        .join(Thread, Post.thread_id == Thread.id)
+        .where(Post.author_id == sa.bindparam("author_id"))
         .order_by(Post.created_at.desc(), Post.id.desc())
-        .limit(limit)
+        .limit(sa.bindparam("limit", type_=sa.Integer))
     )
-    return list(db.session.scalars(stmt))
+
+
+def recent_posts(user: User, limit: int = RECENT_POSTS) -> Sequence[sa.Row[Any]]:
+    """Return the newest posts of `user`: id, created_at, excerpt and thread_title."""
+    return db.session.execute(_recent_posts(), {"author_id": user.id, "limit": limit}).all()

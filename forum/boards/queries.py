@@ -17,6 +17,7 @@ from forum.boards.models import Board
 from forum.db import db
 from forum.threads.models import Post, Thread
 
+
 @cache
 def _aliases() -> tuple[Any, Any]:
     # Made on first use, once every model is mapped (aliasing configures the mappers).

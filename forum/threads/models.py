@@ -66,15 +66,16 @@ class Post(Model):
         # One post per submitted form: a double click or a retried POST finds this one.
         # (A unique index, not a constraint: SQLite adds it without rebuilding the table.)
         sa.Index("uq_posts_author_submission", "author_id", "submission_key", unique=True),
+        # A profile lists a member's newest posts without sorting all of them.
+        sa.Index("ix_posts_author_recent", "author_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Indexed by uq_posts_thread_position, whose first column it is.
     thread_id: Mapped[int] = mapped_column(sa.ForeignKey("threads.id", ondelete="CASCADE"))
     position: Mapped[int]
-    author_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    # Indexed by ix_posts_author_recent, whose first column it is.
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     author_name: Mapped[str] = mapped_column(sa.String(60))
     source: Mapped[str] = mapped_column(sa.Text)
     # Sanitised HTML made once from `source` by forum.markup when the post is written.
