@@ -9,7 +9,7 @@ from flask import Flask
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, error pages, commands."""
-    from forum import cli, headers, schema, templating
+    from forum import cli, headers, models, schema, templating  # noqa: F401 (models: metadata)
     from forum.accounts.views import bp as accounts_bp
     from forum.accounts.views import load_user
     from forum.boards.views import bp as boards_bp
@@ -18,6 +18,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from forum.errors import register_error_handlers
     from forum.extensions import csrf, login_manager
     from forum.health import bp as health_bp
+    from forum.moderation.views import bp as moderation_bp
     from forum.ratelimits import limiter
     from forum.resources import resource_dir
     from forum.threads.views import bp as threads_bp
@@ -40,7 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
         hops = int(app.config["PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
-    for bp in (boards_bp, threads_bp, accounts_bp, health_bp):
+    for bp in (boards_bp, threads_bp, accounts_bp, health_bp, moderation_bp):
         app.register_blueprint(bp)
     register_error_handlers(app)
     templating.init_app(app)

@@ -113,5 +113,48 @@ def load(file: str, replace: bool) -> None:
     click.echo(f"{summary.total} rows of {len(summary.rows)} tables loaded from {file}.")
 
 
+@forum_cli.command("grant-role")
+@click.argument("username")
+@click.argument("role")
+@click.option("--board", "board_slug", help="The board's slug (for host and board-moderator).")
+def grant_role(username: str, role: str, board_slug: str | None) -> None:
+    """Give USERNAME a ROLE: member, moderator, admin, or host / board-moderator with --board.
+
+    Recorded in the moderation log (by "system").
+    """
+    from forum.moderation import people
+
+    try:
+        changed = people.grant_by_name(None, username, role, board_slug)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from None
+    where = f" on {board_slug}" if board_slug else ""
+    if not changed:
+        click.echo(f"{username} already has that role{where}: nothing changed.")
+    else:
+        click.echo(f"{username} is now {role}{where}.")
+
+
+@forum_cli.command("revoke-role")
+@click.argument("username")
+@click.argument("role")
+@click.option("--board", "board_slug", help="The board's slug (for host and board-moderator).")
+def revoke_role(username: str, role: str, board_slug: str | None) -> None:
+    """Take a ROLE from USERNAME: moderator or admin (who becomes a member), or host /
+    board-moderator with --board. Recorded in the moderation log (by "system").
+    """
+    from forum.moderation import people
+
+    try:
+        changed = people.revoke_by_name(None, username, role, board_slug)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from None
+    where = f" on {board_slug}" if board_slug else ""
+    if not changed:
+        click.echo(f"{username} did not have that role{where}: nothing changed.")
+    else:
+        click.echo(f"{username} is no longer {role}{where}.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(forum_cli)

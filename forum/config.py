@@ -38,6 +38,10 @@ def default_config(app: Flask) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URL": "memory://",
         "RATELIMIT_ENABLED": True,
         **DEFAULT_LIMITS,
+        # "open", or "approval": new accounts read but cannot post until a moderator approves.
+        "REGISTRATION_MODE": "open",
+        # A new member's first N posts wait for a moderator's approval (0: none do).
+        "PREMODERATION_POSTS": 1,
         # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
         "PROXY_HOPS": 0,
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +45,13 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def enum_type(kind: type[enum.StrEnum]) -> sa.Enum:
+    """Store a StrEnum as its values in a plain string column (no native enum type to migrate)."""
+    return sa.Enum(
+        kind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
+    )
 
 
 class Base(DeclarativeBase):

@@ -38,6 +38,7 @@ DEFAULT_LIMITS = {
     "RATELIMIT_REGISTER": "10 per hour",
     "RATELIMIT_NEW_THREAD": "10 per hour",
     "RATELIMIT_REPLY": "6 per minute; 120 per hour",
+    "RATELIMIT_REPORT": "10 per hour",
 }
 
 

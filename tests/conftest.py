@@ -35,6 +35,8 @@ def _config(url: str, **extra: object) -> dict[str, object]:
         "SECRET_KEY": TEST_SECRET,
         "SQLALCHEMY_DATABASE_URI": url,
         "RATELIMIT_ENABLED": False,
+        # Pre-moderation is off unless a test turns it on (tests/moderation/ do).
+        "PREMODERATION_POSTS": 0,
         # Tests migrate databases themselves (web workers do not load the tooling).
         "MIGRATIONS": True,
         **extra,

@@ -88,3 +88,13 @@ def log_in(client: FlaskClient, user: User) -> None:
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+
+
+def grant_board_role(user: User, board: Board, role: str) -> None:
+    """Make `user` a "host" or "moderator" of `board` (and refresh the roles it carries)."""
+    from forum.accounts.services import board_roles_of
+    from forum.boards.models import BoardRole, BoardRoleKind
+
+    db.session.add(BoardRole(board_id=board.id, user_id=user.id, role=BoardRoleKind(role)))
+    db.session.commit()
+    user.board_roles = board_roles_of(user.id)

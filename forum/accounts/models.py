@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_login import AnonymousUserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 
-from forum.db import Model, UTCDateTime, utcnow
+from forum.db import Model, UTCDateTime, enum_type, utcnow
 
 USERNAME_MAX = 30
 DISPLAY_NAME_MAX = 60
@@ -31,6 +31,15 @@ def new_session_token() -> str:
 
 class User(Model):
     __tablename__ = "users"
+    __table_args__ = (
+        # The account-approval queue reads only accounts still waiting.
+        sa.Index(
+            "ix_users_awaiting_approval",
+            "created_at",
+            sqlite_where=sa.text("is_approved = 0"),
+            postgresql_where=sa.text("NOT is_approved"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(USERNAME_MAX))
@@ -40,10 +49,16 @@ class User(Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     session_token: Mapped[str] = mapped_column(sa.String(32), default=new_session_token)
     role: Mapped[Role] = mapped_column(
-        sa.Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        enum_type(Role),
         default=Role.MEMBER,
     )
-    is_active: Mapped[bool] = mapped_column(default=True)
+    # False once banned: the account can no longer log in; its posts stay.
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    ban_reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    # False while a moderator has yet to approve the account (registration in approval mode).
+    is_approved: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    suspension_reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
     display_name: Mapped[str] = mapped_column(sa.String(DISPLAY_NAME_MAX), default="")
     country: Mapped[str] = mapped_column(sa.String(60), default="")
     organisation: Mapped[str] = mapped_column(sa.String(120), default="")
@@ -54,6 +69,9 @@ class User(Model):
 
     is_authenticated = True
     is_anonymous = False
+    # Boards this account hosts or moderates: {board_id: {"host", "moderator"}}, filled in
+    # when the logged-in user is loaded (forum.accounts.services.load_by_session_id).
+    board_roles: dict[int, frozenset[str]] = {}
 
     def get_id(self) -> str:
         # The token makes a password change sign out every other session and remember cookie.
@@ -72,6 +90,16 @@ class User(Model):
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
 
+    def is_suspended(self, now: datetime) -> bool:
+        return self.suspended_until is not None and self.suspended_until > now
+
+    def hosts(self, board_id: int) -> bool:
+        return "host" in self.board_roles.get(board_id, ())
+
+    def moderates(self, board_id: int) -> bool:
+        """Whether this account may moderate the board: site-wide or as its board moderator."""
+        return self.is_moderator or "moderator" in self.board_roles.get(board_id, ())
+
     def __repr__(self) -> str:
         return f"<User {self.username}>"
 
@@ -84,5 +112,16 @@ class Guest(AnonymousUserMixin):
     is_active = False
     is_moderator = False
     is_admin = False
+    is_approved = False
     username = ""
     name = "Guest"
+    board_roles: dict[int, frozenset[str]] = {}
+
+    def is_suspended(self, now: datetime) -> bool:
+        return False
+
+    def hosts(self, board_id: int) -> bool:
+        return False
+
+    def moderates(self, board_id: int) -> bool:
+        return False

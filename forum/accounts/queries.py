@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from flask import abort
 
 from forum.accounts.models import User
-from forum.db import db
-from forum.threads.models import Post, Thread
+from forum.db import UTCDateTime, db, utcnow
+from forum.threads.models import Post, PostStatus, Thread
+from forum.threads.queries import public_threads
 
 RECENT_POSTS = 10
 EXCERPT_CHARS = 200
@@ -35,7 +36,11 @@ def _recent_posts() -> sa.Select:
             Thread.title.label("thread_title"),
         )
         .join(Thread, Post.thread_id == Thread.id)
-        .where(Post.author_id == sa.bindparam("author_id"))
+        .where(
+            Post.author_id == sa.bindparam("author_id"),
+            Post.status == PostStatus.PUBLISHED,
+            public_threads(sa.bindparam("now", type_=UTCDateTime)),
+        )
         .order_by(Post.created_at.desc(), Post.id.desc())
         .limit(sa.bindparam("limit", type_=sa.Integer))
     )
@@ -43,4 +48,5 @@ def _recent_posts() -> sa.Select:
 
 def recent_posts(user: User, limit: int = RECENT_POSTS) -> Sequence[sa.Row[Any]]:
     """Return the newest posts of `user`: id, created_at, excerpt and thread_title."""
-    return db.session.execute(_recent_posts(), {"author_id": user.id, "limit": limit}).all()
+    params = {"author_id": user.id, "limit": limit, "now": utcnow()}
+    return db.session.execute(_recent_posts(), params).all()

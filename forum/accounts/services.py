@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.accounts.models import USERNAME_MAX, Role, User, new_session_token
+from forum.boards.models import BoardRole
 from forum.db import db
 from forum.errors import ServiceError
 
@@ -41,9 +44,19 @@ def password_problem(password: str) -> str | None:
 
 
 def register(
-    *, username: str, email: str, password: str, display_name: str = "", role: Role = Role.MEMBER
+    *,
+    username: str,
+    email: str,
+    password: str,
+    display_name: str = "",
+    role: Role = Role.MEMBER,
+    approved: bool = True,
 ) -> User:
-    """Create an account; a taken username or email is a ServiceError on that field."""
+    """Create an account; a taken username or email is a ServiceError on that field.
+
+    An account made while registration needs approval (`approved=False`) can read and log
+    in but not post until a moderator approves it.
+    """
     for field, problem in (
         ("username", username_problem(username)),
         ("password", password_problem(password)),
@@ -57,6 +70,7 @@ def register(
         password_hash=generate_password_hash(password),
         display_name=display_name.strip(),
         role=role,
+        is_approved=approved,
     )
     db.session.add(user)
     try:
@@ -110,11 +124,36 @@ def change_password(user: User, *, current: str, new: str) -> None:
 
 
 def load_by_session_id(session_id: str) -> User | None:
-    """Return the user a session or remember cookie names, if its token is still current."""
+    """Return the user a session or remember cookie names, if its token is still current,
+    with the boards they host or moderate."""
     user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit() or not token:
+    if not user_id.isascii() or not user_id.isdigit() or len(user_id) > 18 or not token:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_token != token or not user.is_active:
+    # One statement for the account and its board roles: every signed-in page pays for it.
+    rows = db.session.execute(
+        sa.select(User, BoardRole.board_id, BoardRole.role)
+        .outerjoin(BoardRole, BoardRole.user_id == User.id)
+        .where(User.id == int(user_id))
+    ).all()
+    if not rows:
         return None
+    user = rows[0][0]
+    if user.session_token != token or not user.is_active:
+        return None
+    user.board_roles = _group_roles((board_id, role) for _, board_id, role in rows if board_id)
     return user
+
+
+def board_roles_of(user_id: int) -> dict[int, frozenset[str]]:
+    """Return {board_id: {"host", "moderator"}} for the boards this account has a role on."""
+    rows = db.session.execute(
+        sa.select(BoardRole.board_id, BoardRole.role).where(BoardRole.user_id == user_id)
+    )
+    return _group_roles((board_id, role) for board_id, role in rows)
+
+
+def _group_roles(rows: Iterable[tuple[int, Any]]) -> dict[int, frozenset[str]]:
+    roles: dict[int, set[str]] = {}
+    for board_id, role in rows:
+        roles.setdefault(board_id, set()).add(str(role))
+    return {board_id: frozenset(kinds) for board_id, kinds in roles.items()}

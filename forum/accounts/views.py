@@ -36,12 +36,20 @@ def register() -> ResponseReturnValue:
                 email=form.email.data,
                 password=form.password.data,
                 display_name=form.display_name.data or "",
+                approved=current_app.config["REGISTRATION_MODE"] != "approval",
             )
         except ServiceError as error:
             show_service_error(form, error)
         else:
             login_user(user)
-            flash(f"Welcome, {user.name}! You can now start threads and reply.", "success")
+            if user.is_approved:
+                flash(f"Welcome, {user.name}! You can now start threads and reply.", "success")
+            else:
+                flash(
+                    f"Welcome, {user.name}! A moderator will approve your account shortly; "
+                    "until then you can read every discussion.",
+                    "info",
+                )
             return redirect(safe_next(request.args.get("next"), url_for("boards.index")))
     return render_template("accounts/register.html", form=form), form_status(form)
 

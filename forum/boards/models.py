@@ -1,20 +1,20 @@
-"""A discussion board; each KM4B webinar has one."""
+"""A discussion board (each KM4B webinar has one) and who hosts or moderates it."""
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from forum.db import Model, UTCDateTime, utcnow
-
-if TYPE_CHECKING:
-    from forum.threads.models import Post
+from forum.db import Model, UTCDateTime, enum_type, utcnow
 
 
 class Board(Model):
+    """A board's thread and post counts are not stored: they depend on what is visible
+    when they are read (scheduled questions appear on their own), see boards.queries."""
+
     __tablename__ = "boards"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -23,20 +23,18 @@ class Board(Model):
     number: Mapped[int | None] = mapped_column(unique=True)
     title: Mapped[str | None] = mapped_column(sa.String(200))
     webinar_date: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    # When the webinar starts, and the time zone its hosts announce it in.
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC", server_default="UTC")
     summary: Mapped[str] = mapped_column(sa.Text, default="")
     presenters: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     attendance_note: Mapped[str] = mapped_column(sa.String(200), default="")
     recording_url: Mapped[str] = mapped_column(sa.String(500), default="")
     slides_url: Mapped[str] = mapped_column(sa.String(500), default="")
-    thread_count: Mapped[int] = mapped_column(default=0)
-    post_count: Mapped[int] = mapped_column(default=0)
-    last_post_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("posts.id", ondelete="SET NULL", use_alter=True), index=True
-    )
-    last_post_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Further reading the hosts list, in Markdown, and its sanitised HTML (forum.markup).
+    resources: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    resources_html: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    last_post: Mapped[Post | None] = relationship(foreign_keys=[last_post_id], lazy="raise")
 
     @property
     def is_announced(self) -> bool:
@@ -58,3 +56,25 @@ class Board(Model):
     @property
     def path(self) -> str:
         return f"/b/{self.slug}"
+
+
+class BoardRoleKind(enum.StrEnum):
+    HOST = "host"
+    MODERATOR = "moderator"
+
+
+class BoardRole(Model):
+    """A person's role on one board: host of the webinar, or moderator of its board."""
+
+    __tablename__ = "board_roles"
+    __table_args__ = (sa.UniqueConstraint("board_id", "user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Indexed by the unique constraint, whose first column it is.
+    board_id: Mapped[int] = mapped_column(sa.ForeignKey("boards.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[BoardRoleKind] = mapped_column(enum_type(BoardRoleKind))
+    granted_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,11 +1,17 @@
 """Reads for the board list and a board's page.
 
-Statements are built once and reused with bound parameters: building a statement with
-aliases and eager-load options costs more than running it.
+A board's counts are computed when read, from the threads readers can see at that moment
+(a scheduled question appears, and counts, at its time without anything being written).
+Statements that do not depend on the reader are built once and reused with bound
+parameters: building a statement with aliases and eager-load options costs more than
+running it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -15,53 +21,80 @@ from sqlalchemy.orm import aliased, contains_eager
 
 from forum.boards.models import Board
 from forum.db import db
-from forum.threads.models import Post, Thread
+from forum.threads.models import Post, PostStatus, Thread, ThreadKind
+from forum.threads.queries import public_threads, visible_threads
 
 
-@cache
-def _aliases() -> tuple[Any, Any]:
-    # Made on first use, once every model is mapped (aliasing configures the mappers).
-    return aliased(Post, name="last_post"), aliased(Thread, name="last_thread")
+@dataclass(frozen=True)
+class BoardStats:
+    """What the board list says of a board's discussion, as every reader sees it."""
+
+    thread_count: int = 0
+    post_count: int = 0
+    last_post_at: datetime | None = None
+    last_thread_title: str = ""
+    last_thread_path: str = ""
+    last_post_id: int | None = None
+    last_poster: str = ""
+
+
+NO_DISCUSSION = BoardStats()
 
 
 @cache
 def _all_boards() -> sa.Select[Board]:
-    _last_post, _last_thread = _aliases()
-    return (
-        sa.select(Board)
-        .outerjoin(_last_post, Board.last_post_id == _last_post.id)
-        .outerjoin(_last_thread, _last_post.thread_id == _last_thread.id)
-        .options(
-            contains_eager(Board.last_post.of_type(_last_post)).contains_eager(
-                _last_post.thread.of_type(_last_thread)
+    return sa.select(Board).order_by(Board.number.is_(None), Board.number, Board.id)
+
+
+def all_boards() -> list[Board]:
+    """Return every board in series order."""
+    return list(db.session.scalars(_all_boards()))
+
+
+def board_stats(now: datetime) -> dict[int, BoardStats]:
+    """Return each board's public thread and post counts and its latest thread, in one query."""
+    ranked = (
+        sa.select(
+            Thread.board_id,
+            Thread.id,
+            Thread.title,
+            Thread.slug,
+            Thread.last_post_id,
+            Thread.last_post_at,
+            sa.func.count().over(partition_by=Thread.board_id).label("threads"),
+            sa.func.sum(Thread.post_count).over(partition_by=Thread.board_id).label("posts"),
+            sa.func.row_number()
+            .over(
+                partition_by=Thread.board_id,
+                order_by=(Thread.last_post_at.desc(), Thread.id.desc()),
             )
+            .label("rank"),
         )
-        .order_by(Board.number.is_(None), Board.number, Board.id)
+        .where(public_threads(now))
+        .subquery()
     )
+    rows = db.session.execute(
+        sa.select(ranked, Post.author_name)
+        .outerjoin(Post, Post.id == ranked.c.last_post_id)
+        .where(ranked.c.rank == 1)
+    )
+    return {
+        row.board_id: BoardStats(
+            thread_count=row.threads,
+            post_count=int(row.posts or 0),
+            last_post_at=row.last_post_at,
+            last_thread_title=row.title,
+            last_thread_path=f"/t/{row.id}/{row.slug}",
+            last_post_id=row.last_post_id,
+            last_poster=row.author_name or "",
+        )
+        for row in rows
+    }
 
 
 @cache
 def _board_by_slug() -> sa.Select[Board]:
     return sa.select(Board).where(Board.slug == sa.bindparam("slug"))
-
-
-@cache
-def _board_threads() -> sa.Select[Thread]:
-    _last_post, _ = _aliases()
-    return (
-        sa.select(Thread)
-        .outerjoin(_last_post, Thread.last_post_id == _last_post.id)
-        .options(contains_eager(Thread.last_post.of_type(_last_post)))
-        .where(Thread.board_id == sa.bindparam("board_id"))
-        .order_by(Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
-        .limit(sa.bindparam("limit", type_=sa.Integer))
-        .offset(sa.bindparam("offset", type_=sa.Integer))
-    )
-
-
-def all_boards() -> list[Board]:
-    """Return every board in series order, each with its last post and that post's thread."""
-    return list(db.session.scalars(_all_boards()))
 
 
 def board_by_slug_or_404(slug: str) -> Board:
@@ -71,10 +104,74 @@ def board_by_slug_or_404(slug: str) -> Board:
     return board
 
 
-def board_threads(board: Board, *, page: int, per_page: int) -> list[Thread]:
-    """Return one page of the board's threads: pinned first, then by last activity."""
-    params = {"board_id": board.id, "limit": per_page, "offset": (page - 1) * per_page}
-    return list(db.session.scalars(_board_threads(), params))
+def _listing(board: Board, viewer: Any, now: datetime, kind: ThreadKind) -> sa.Select[Thread]:
+    return sa.select(Thread).where(
+        Thread.board_id == board.id,
+        Thread.kind == kind,
+        visible_threads(viewer, board.id, now),
+    )
+
+
+def board_threads(
+    board: Board, viewer: Any, now: datetime, *, page: int, per_page: int
+) -> Sequence[Thread]:
+    """Return one page of the board's discussions `viewer` may see: pinned first, then by
+    last activity, each with its last post."""
+    last_post = aliased(Post, name="last_post")
+    stmt = (
+        _listing(board, viewer, now, ThreadKind.DISCUSSION)
+        .outerjoin(last_post, Thread.last_post_id == last_post.id)
+        .options(contains_eager(Thread.last_post.of_type(last_post)))
+        .order_by(Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return db.session.scalars(stmt).all()
+
+
+def board_thread_count(board: Board, viewer: Any, now: datetime) -> int:
+    """Count the board's discussions `viewer` may see (for its pages)."""
+    stmt = _listing(board, viewer, now, ThreadKind.DISCUSSION).with_only_columns(sa.func.count())
+    return db.session.scalar(stmt) or 0
+
+
+def board_questions(board: Board, viewer: Any, now: datetime) -> Sequence[Thread]:
+    """Return the hosts' discussion questions `viewer` may see, in the order they appear."""
+    last_post = aliased(Post, name="last_post")
+    stmt = (
+        _listing(board, viewer, now, ThreadKind.QUESTION)
+        .outerjoin(last_post, Thread.last_post_id == last_post.id)
+        .options(contains_eager(Thread.last_post.of_type(last_post)))
+        .order_by(Thread.is_pinned.desc(), sa.func.coalesce(Thread.publish_at, Thread.created_at))
+        .limit(50)
+    )
+    return db.session.scalars(stmt).all()
+
+
+def board_key_insights(board: Board, now: datetime) -> Sequence[sa.Row[Any]]:
+    """Return the key insights of the board's public threads, oldest first: each post's id,
+    html, author_name and created_at, and its thread's id, slug and title (thread_*)."""
+    stmt: sa.Select = (
+        sa.select(
+            Post.id,
+            Post.html,
+            Post.author_name,
+            Post.created_at,
+            Thread.id.label("thread_id"),
+            Thread.slug.label("thread_slug"),
+            Thread.title.label("thread_title"),
+        )
+        .join(Thread, Post.thread_id == Thread.id)
+        .where(
+            Thread.board_id == board.id,
+            public_threads(now),
+            Post.is_key_insight.is_(True),
+            Post.status == PostStatus.PUBLISHED,
+        )
+        .order_by(Post.created_at, Post.id)
+        .limit(50)
+    )
+    return db.session.execute(stmt).all()
 
 
 def board_count() -> int:

@@ -1,16 +1,21 @@
-"""Board use cases: load the KM4B webinar series."""
+"""Board use cases: load the KM4B webinar series; hosts edit their webinar's details."""
 
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 
+from forum import markup
 from forum.boards.models import Board
 from forum.db import db
+from forum.errors import ServiceError
+from forum.moderation import log
 
 # A copy of the KM4B series shipped inside the package (a user's clone has no ../shared).
 SERIES_FILE = "km4b_webinars.json"
@@ -64,3 +69,90 @@ def _board_fields(webinar: dict[str, Any]) -> dict[str, Any]:
         "recording_url": webinar.get("recording_url") or "",
         "slides_url": webinar.get("slides_url") or "",
     }
+
+
+# --- a host edits the webinar's details -------------------------------------------------
+
+SUMMARY_MAX = 5_000
+PRESENTERS_MAX = 20
+PRESENTER_MAX = 200
+RESOURCES_MAX = 20_000
+LINK_MAX = 500  # the column's length
+
+# What update_details() may change, in the order the log lists them.
+EDITABLE = (
+    "summary",
+    "presenters",
+    "webinar_date",
+    "starts_at",
+    "timezone",
+    "recording_url",
+    "slides_url",
+    "resources",
+)
+
+
+def is_web_link(url: str) -> bool:
+    """Whether `url` is an absolute http(s) address (no javascript:, data: or relative ones)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and not any(c.isspace() for c in url)
+        and len(url) <= LINK_MAX
+    )
+
+
+def _is_time_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _check(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"not a board detail: {', '.join(sorted(unknown))}")
+    for name in ("recording_url", "slides_url"):
+        if fields.get(name) and not is_web_link(fields[name]):
+            raise ServiceError("Please give a web address starting with https://.", field=name)
+    if "timezone" in fields and not _is_time_zone(fields["timezone"]):
+        raise ServiceError("Please choose a time zone from the list.", field="timezone")
+    starts_at = fields.get("starts_at")
+    if starts_at is not None and starts_at.tzinfo is None:
+        raise ValueError("starts_at must be timezone-aware")
+
+
+def update_details(board: Board, actor: Any, **fields: Any) -> list[str]:
+    """Change the webinar's details given (those named in EDITABLE) and log the change.
+
+    Return the names of the fields that changed (none: nothing written, nothing logged).
+    Resources are Markdown; their HTML is made here, once.
+    """
+    _check(fields)
+    if isinstance(fields.get("starts_at"), datetime):
+        fields["starts_at"] = fields["starts_at"].astimezone(UTC)
+    if "presenters" in fields:
+        fields["presenters"] = list(fields["presenters"])
+    changed = [name for name in EDITABLE if name in fields and getattr(board, name) != fields[name]]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(board, name, fields[name])
+    if "resources" in changed:
+        board.resources_html = markup.render(board.resources) if board.resources.strip() else ""
+    log.record(
+        actor,
+        "edit_board",
+        target_type="board",
+        target_id=board.id,
+        board_id=board.id,
+        details={"fields": changed},
+    )
+    db.session.commit()
+    return changed

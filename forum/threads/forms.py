@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from forum.boards.forms import combine, date_field, time_field, zone_field
+from forum.db import utcnow
 from forum.threads.models import BODY_MAX, BODY_MIN, TITLE_MAX, TITLE_MIN
 
 _body_help = (
@@ -64,6 +68,51 @@ class NewThreadForm(FlaskForm):
     title = _title_field()
     body = _body_field("Your message")
     submission = _submission_field()
+
+
+class _AppearAtForm(FlaskForm):
+    """A host's question appears at a date and time typed in a time zone (stored in UTC)."""
+
+    appear_date = date_field("Date")
+    appear_time = time_field("Time", "24-hour clock, in the time zone below.")
+    appear_timezone = zone_field()
+    # Set by validate(): when the question appears, in UTC (None: at once).
+    publish_at: datetime | None = None
+
+    def _validate_appear_at(self, *, required: bool) -> bool:
+        fields = (self.appear_date, self.appear_time, self.appear_timezone)
+        self.publish_at = combine(*fields)
+        if any(f.errors for f in fields):
+            return False
+        if self.publish_at is None:
+            if required:
+                self.appear_date.errors.append("Please give the date and time it appears.")
+            return not required
+        if self.publish_at <= utcnow():
+            self.appear_time.errors.append(
+                "That time has passed: pick a later one, or leave date and time empty to "
+                "publish it now."
+                if not required
+                else "That time has passed: pick a later one, or use “Publish now”."
+            )
+            return False
+        return True
+
+
+class QuestionForm(NewThreadForm, _AppearAtForm):
+    """A host's discussion question, published at once or at the time given."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        return self._validate_appear_at(required=False) and valid
+
+
+class RescheduleForm(_AppearAtForm):
+    """A new time for a scheduled question to appear."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        return self._validate_appear_at(required=True) and valid
 
 
 class ReplyForm(FlaskForm):

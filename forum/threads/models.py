@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from forum.db import Model, UTCDateTime, utcnow
+from forum.db import Model, UTCDateTime, enum_type, utcnow
 
 if TYPE_CHECKING:
     from forum.accounts.models import User
@@ -16,6 +17,26 @@ if TYPE_CHECKING:
 
 TITLE_MIN, TITLE_MAX = 5, 150
 BODY_MIN, BODY_MAX = 2, 50_000
+
+
+class ThreadKind(enum.StrEnum):
+    DISCUSSION = "discussion"
+    # A discussion question a webinar host opens the board with.
+    QUESTION = "question"
+
+
+class ThreadStatus(enum.StrEnum):
+    VISIBLE = "visible"
+    HIDDEN = "hidden"  # by a moderator, with a reason
+    WITHDRAWN = "withdrawn"  # by its author, before anyone replied
+
+
+class PostStatus(enum.StrEnum):
+    PUBLISHED = "published"
+    PENDING = "pending"  # a new member's post waiting for a moderator's approval
+    HIDDEN = "hidden"  # by a moderator, with a reason: readers see that it was removed
+    DELETED = "deleted"  # by its author
+
 
 
 class Thread(Model):
@@ -36,7 +57,18 @@ class Thread(Model):
     # Kept so that deleting the account leaves a readable discussion.
     author_name: Mapped[str] = mapped_column(sa.String(60))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    # post_count also numbers the posts: a new post takes position post_count + 1.
+    kind: Mapped[ThreadKind] = mapped_column(
+        enum_type(ThreadKind), default=ThreadKind.DISCUSSION, server_default="discussion"
+    )
+    status: Mapped[ThreadStatus] = mapped_column(
+        enum_type(ThreadStatus), default=ThreadStatus.VISIBLE, server_default="visible"
+    )
+    status_reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    # A scheduled thread (a host's question) appears at this time; None: at once.
+    publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Numbers the posts: a new post, whatever its fate, takes position last_position + 1.
+    last_position: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Published posts only: what readers count. last_post_* point at the latest of them.
     post_count: Mapped[int] = mapped_column(default=0)
     last_post_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("posts.id", ondelete="SET NULL", use_alter=True), index=True
@@ -44,6 +76,12 @@ class Thread(Model):
     last_post_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     is_pinned: Mapped[bool] = mapped_column(default=False)
     is_locked: Mapped[bool] = mapped_column(default=False)
+    lock_reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    is_highlighted: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Set when a moderator merged this thread into another: its address leads there.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("threads.id", ondelete="SET NULL"), index=True
+    )
 
     board: Mapped[Board] = relationship(lazy="raise")
     author: Mapped[User | None] = relationship(lazy="raise")
@@ -52,6 +90,15 @@ class Thread(Model):
     @property
     def reply_count(self) -> int:
         return max(self.post_count - 1, 0)
+
+    def is_public(self, now: datetime) -> bool:
+        """Whether every reader may see the thread now (mirrored in SQL by
+        forum.threads.queries.visible_threads)."""
+        return (
+            self.status == ThreadStatus.VISIBLE
+            and (self.publish_at is None or self.publish_at <= now)
+            and self.post_count > 0
+        )
 
     @property
     def path(self) -> str:
@@ -68,6 +115,13 @@ class Post(Model):
         sa.Index("uq_posts_author_submission", "author_id", "submission_key", unique=True),
         # A profile lists a member's newest posts without sorting all of them.
         sa.Index("ix_posts_author_recent", "author_id", "created_at"),
+        # The approval queue (and every moderator's header count) reads only held posts.
+        sa.Index(
+            "ix_posts_pending",
+            "created_at",
+            sqlite_where=sa.text("status = 'pending'"),
+            postgresql_where=sa.text("status = 'pending'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,6 +137,12 @@ class Post(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     edit_count: Mapped[int] = mapped_column(default=0)
+    status: Mapped[PostStatus] = mapped_column(
+        enum_type(PostStatus), default=PostStatus.PUBLISHED, server_default="published"
+    )
+    # Why a moderator hid the post (shown to its author) or held it for approval.
+    status_reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    is_key_insight: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The random id of the form this post was sent with (None for posts made by commands).
     submission_key: Mapped[str | None] = mapped_column(sa.String(32))
 

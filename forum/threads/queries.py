@@ -1,11 +1,14 @@
 """Reads for thread pages and permalinks: a fixed, small number of statements per page.
 
 Statements are built once and reused with bound parameters (see forum/boards/queries.py).
+What a reader may see is decided by forum.permissions; visible_threads() is its SQL mirror
+for lists.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -14,8 +17,46 @@ from flask import abort
 from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import User
-from forum.db import db
-from forum.threads.models import Post, Thread
+from forum.db import db, utcnow
+from forum.permissions import can_see_post, can_see_thread
+from forum.threads.models import Post, PostStatus, Thread, ThreadStatus
+
+
+def visible_threads(viewer: Any, board_id: int, now: datetime) -> sa.ColumnElement[bool]:
+    """Return the condition for the threads of `board_id` that `viewer` may see.
+
+    The SQL twin of forum.permissions.can_see_thread: change both together.
+    """
+    if viewer.is_authenticated and viewer.is_active and viewer.moderates(board_id):
+        return sa.true()
+    public = sa.and_(
+        Thread.status == ThreadStatus.VISIBLE,
+        sa.or_(Thread.publish_at.is_(None), Thread.publish_at <= now),
+        Thread.post_count > 0,
+    )
+    if not (viewer.is_authenticated and viewer.is_active):
+        return public
+    own = sa.and_(
+        Thread.author_id == viewer.id,
+        sa.or_(
+            Thread.status == ThreadStatus.HIDDEN,
+            sa.and_(Thread.status == ThreadStatus.VISIBLE, Thread.post_count == 0),
+        ),
+    )
+    if viewer.hosts(board_id):
+        # Scheduled, not awaiting approval: a held opening post is for moderators to see.
+        scheduled = sa.and_(Thread.status == ThreadStatus.VISIBLE, Thread.post_count > 0)
+        return sa.or_(public, scheduled, own)
+    return sa.or_(public, own)
+
+
+def public_threads(now: datetime | sa.BindParameter[datetime]) -> sa.ColumnElement[bool]:
+    """The threads every reader sees (for lists across boards, counts and profiles)."""
+    return sa.and_(
+        Thread.status == ThreadStatus.VISIBLE,
+        sa.or_(Thread.publish_at.is_(None), Thread.publish_at <= now),
+        Thread.post_count > 0,
+    )
 
 
 @cache
@@ -46,6 +87,9 @@ def _posts_in_range() -> sa.Select:
             Post.html,
             Post.created_at,
             Post.edited_at,
+            Post.status,
+            Post.status_reason,
+            Post.is_key_insight,
             User.username,
             User.display_name,
             User.network_role,
@@ -55,27 +99,41 @@ def _posts_in_range() -> sa.Select:
         .where(
             Post.thread_id == sa.bindparam("thread_id"),
             Post.position.between(sa.bindparam("first"), sa.bindparam("last")),
+            # Posts awaiting approval show only to their author (and moderators).
+            sa.or_(
+                Post.status != PostStatus.PENDING,
+                Post.author_id == sa.bindparam("viewer_id"),
+                sa.bindparam("sees_pending", type_=sa.Boolean),
+            ),
         )
         .order_by(Post.position)
     )
 
 
-def thread_or_404(thread_id: int) -> Thread:
-    """Return the thread with its board loaded, or abort with 404."""
-    thread = db.session.scalar(_thread_by_id(), {"id": thread_id})
-    if thread is None:
+def thread_or_none(thread_id: int) -> Thread | None:
+    """Return the thread with its board loaded, whoever may see it."""
+    return db.session.scalar(_thread_by_id(), {"id": thread_id})
+
+
+def thread_or_404(thread_id: int, viewer: Any, now: datetime | None = None) -> Thread:
+    """Return the thread, with its board, if `viewer` may see it; else abort with 404."""
+    thread = thread_or_none(thread_id)
+    if thread is None or not can_see_thread(viewer, thread, now or utcnow()):
         abort(404)
     return thread
 
 
-def post_or_none(post_id: int) -> Post | None:
-    """Return the post with its thread and board loaded, if it exists."""
-    return db.session.scalar(_post_by_id(), {"id": post_id})
+def post_or_none(post_id: int, viewer: Any) -> Post | None:
+    """Return the post with its thread and board loaded, if `viewer` may see it."""
+    post = db.session.scalar(_post_by_id(), {"id": post_id})
+    if post is None or not can_see_thread(viewer, post.thread, utcnow()):
+        return None
+    return post if can_see_post(viewer, post, post.thread) else None
 
 
-def post_or_404(post_id: int) -> Post:
-    """Return the post with its thread and board loaded, or abort with 404."""
-    post = post_or_none(post_id)
+def post_or_404(post_id: int, viewer: Any) -> Post:
+    """Return the post, with its thread and board, if `viewer` may see it; else 404."""
+    post = post_or_none(post_id, viewer)
     if post is None:
         abort(404)
     return post
@@ -86,15 +144,22 @@ def page_of(position: int, per_page: int) -> int:
     return (position - 1) // per_page + 1
 
 
-def thread_page(thread: Thread, *, page: int, per_page: int) -> Sequence[sa.Row[Any]]:
-    """Return the posts on one page of the thread, with their authors' details, in order.
+def thread_page(thread: Thread, viewer: Any, *, page: int, per_page: int) -> Sequence[sa.Row[Any]]:
+    """Return the posts on one page of the thread that `viewer` may see, in order.
 
-    Each row has the post's id, position, author_id, author_name, html, created_at and
-    edited_at, and its author's username, display_name, network_role and country (None
-    when the account was deleted).
-
-    Pages are ranges of positions, so the last page of a long thread costs what the first does.
+    Each row has the post's id, position, author_id, author_name, html, created_at,
+    edited_at, status, status_reason and is_key_insight, and its author's username,
+    display_name, network_role and country (None when the account was deleted).
+    Pages are ranges of positions, so the last page of a long thread costs what the first
+    does; hidden posts keep their place (shown as removed), held ones are left out.
     """
     first = (page - 1) * per_page + 1
-    params = {"thread_id": thread.id, "first": first, "last": first + per_page - 1}
+    signed_in = bool(viewer.is_authenticated)
+    params = {
+        "thread_id": thread.id,
+        "first": first,
+        "last": first + per_page - 1,
+        "viewer_id": viewer.id if signed_in else -1,
+        "sees_pending": signed_in and viewer.moderates(thread.board_id),
+    }
     return db.session.execute(_posts_in_range(), params).all()

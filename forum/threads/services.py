@@ -5,7 +5,8 @@ Each is one transaction; counters move in SQL inside it, never read-modify-write
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -16,58 +17,80 @@ from forum.accounts.models import User
 from forum.boards.models import Board
 from forum.db import db, utcnow
 from forum.slugs import slugify
-from forum.threads.models import Post, PostRevision, Thread
+from forum.threads.models import Post, PostRevision, PostStatus, Thread, ThreadKind
 
 T = TypeVar("T")
 
 
-def _latest(table: Any, post_id: int, now: Any) -> dict[str, Any]:
-    """Return SET values that make `post_id` the table row's last post, unless a later one is.
+def _latest(post_id: int, now: Any) -> dict[str, Any]:
+    """Return SET values that make `post_id` the thread's last post, unless a later one is.
 
     Concurrent replies may commit out of order; the highest post id is the latest post.
     Both CASEs read the row as it was, so they agree with each other.
     """
-    is_newer = sa.or_(table.last_post_id.is_(None), table.last_post_id < post_id)
+    is_newer = sa.or_(Thread.last_post_id.is_(None), Thread.last_post_id < post_id)
     return {
-        "last_post_id": sa.case((is_newer, post_id), else_=table.last_post_id),
-        "last_post_at": sa.case((is_newer, now), else_=table.last_post_at),
+        "last_post_id": sa.case((is_newer, post_id), else_=Thread.last_post_id),
+        "last_post_at": sa.case((is_newer, now), else_=Thread.last_post_at),
     }
 
 
-def _add_post(thread_id: int, author: User, source: str, submission_key: str | None = None) -> Post:
+def held_for_review(author: User, first_posts_held: int) -> bool:
+    """Whether a new post of `author` waits for a moderator: their first N posts do.
+
+    Moderators, hosts and board moderators are trusted from the start.
+    """
+    if author.is_moderator or author.board_roles:
+        return False
+    return author.post_count < first_posts_held
+
+
+def _add_post(
+    thread_id: int,
+    author: User,
+    source: str,
+    submission_key: str | None = None,
+    *,
+    held: bool = False,
+) -> Post:
     """Insert a post at the end of the thread and move every counter it touches."""
     # Taking the next position locks the thread row, so replies to one thread queue here.
-    taken = db.session.execute(
+    position = db.session.execute(
         sa.update(Thread)
         .where(Thread.id == thread_id)
-        .values(post_count=Thread.post_count + 1)
-        .returning(Thread.post_count, Thread.board_id)
-    ).one()
+        .values(last_position=Thread.last_position + 1)
+        .returning(Thread.last_position)
+    ).scalar_one()
     now = utcnow()
     post = Post(
         thread_id=thread_id,
-        position=taken.post_count,
+        position=position,
         author_id=author.id,
         author_name=author.username,
         source=source,
         html=markup.render(source),
         created_at=now,
         submission_key=submission_key,
+        status=PostStatus.PENDING if held else PostStatus.PUBLISHED,
     )
     db.session.add(post)
     db.session.flush()
-    db.session.execute(
-        sa.update(Thread).where(Thread.id == thread_id).values(**_latest(Thread, post.id, now))
-    )
-    db.session.execute(
-        sa.update(Board)
-        .where(Board.id == taken.board_id)
-        .values(post_count=Board.post_count + 1, **_latest(Board, post.id, now))
-    )
-    db.session.execute(
-        sa.update(User).where(User.id == author.id).values(post_count=User.post_count + 1)
-    )
+    if not held:
+        _count_published(post, now)
     return post
+
+
+def _count_published(post: Post, now: Any) -> None:
+    """Count a post that readers can now see: in its thread and for its author."""
+    db.session.execute(
+        sa.update(Thread)
+        .where(Thread.id == post.thread_id)
+        .values(post_count=Thread.post_count + 1, **_latest(post.id, now))
+    )
+    if post.author_id is not None:
+        db.session.execute(
+            sa.update(User).where(User.id == post.author_id).values(post_count=User.post_count + 1)
+        )
 
 
 def _once(author: User, submission_key: str | None, write: Callable[[], T]) -> T | Post:
@@ -95,9 +118,21 @@ def _once(author: User, submission_key: str | None, write: Callable[[], T]) -> T
 
 
 def start_thread(
-    board: Board, *, author: User, title: str, source: str, submission_key: str | None = None
+    board: Board,
+    *,
+    author: User,
+    title: str,
+    source: str,
+    submission_key: str | None = None,
+    held: bool = False,
+    kind: ThreadKind = ThreadKind.DISCUSSION,
+    publish_at: datetime | None = None,
 ) -> Thread:
-    """Open a thread on `board` with its first post; a repeated submission opens none."""
+    """Open a thread on `board` with its first post; a repeated submission opens none.
+
+    A held first post waits for a moderator (readers see no thread until then); a thread
+    with `publish_at` in the future appears at that time.
+    """
     title = title.strip()
 
     def write() -> Thread:
@@ -107,13 +142,13 @@ def start_thread(
             slug=slugify(title),
             author_id=author.id,
             author_name=author.username,
+            kind=kind,
+            publish_at=publish_at,
+            last_post_at=publish_at or utcnow(),
         )
         db.session.add(thread)
         db.session.flush()
-        db.session.execute(
-            sa.update(Board).where(Board.id == board.id).values(thread_count=Board.thread_count + 1)
-        )
-        _add_post(thread.id, author, source, submission_key)
+        _add_post(thread.id, author, source, submission_key, held=held)
         return thread
 
     result = _once(author, submission_key, write)
@@ -122,10 +157,19 @@ def start_thread(
     return result
 
 
-def reply(thread: Thread, *, author: User, source: str, submission_key: str | None = None) -> Post:
+def reply(
+    thread: Thread,
+    *,
+    author: User,
+    source: str,
+    submission_key: str | None = None,
+    held: bool = False,
+) -> Post:
     """Add a reply at the end of `thread`; a repeated submission adds none."""
     return _once(
-        author, submission_key, lambda: _add_post(thread.id, author, source, submission_key)
+        author,
+        submission_key,
+        lambda: _add_post(thread.id, author, source, submission_key, held=held),
     )
 
 
@@ -181,57 +225,63 @@ def rerender_all(batch_size: int = 500) -> int:
     return count
 
 
+def refresh_thread_counters(thread_id: int) -> None:
+    """Recompute one thread's published count and last post (after hiding, approving...).
+
+    Does not commit: the calling service does, with the change that called for it.
+    """
+    db.session.execute(_recount_threads().where(Thread.id == thread_id))
+    db.session.execute(_recount_last_post_at().where(Thread.id == thread_id))
+
+
+def refresh_author_counters(user_ids: Iterable[int | None]) -> None:
+    """Recompute the published post count of these accounts. Does not commit."""
+    ids = [i for i in set(user_ids) if i is not None]
+    if ids:
+        db.session.execute(_recount_users().where(User.id.in_(ids)))
+
+
 def recount_all() -> None:
     """Recompute every counter and last-post pointer from the posts themselves; commit.
 
     For repairs and bulk imports; the app's own writes keep them right as they go.
     """
-    latest_in_thread = (
-        sa.select(Post.id)
-        .where(Post.thread_id == Thread.id)
-        .order_by(Post.created_at.desc(), Post.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    db.session.execute(
-        sa.update(Thread).values(
-            post_count=sa.select(sa.func.count())
-            .where(Post.thread_id == Thread.id)
-            .scalar_subquery(),
-            last_post_id=latest_in_thread,
-        )
-    )
-    _recount_last_post_at(Thread)
-    latest_in_board = (
-        sa.select(Post.id)
-        .join(Thread, Post.thread_id == Thread.id)
-        .where(Thread.board_id == Board.id)
-        .order_by(Post.created_at.desc(), Post.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    db.session.execute(
-        sa.update(Board).values(
-            thread_count=sa.select(sa.func.count())
-            .where(Thread.board_id == Board.id)
-            .scalar_subquery(),
-            post_count=sa.select(sa.func.coalesce(sa.func.sum(Thread.post_count), 0))
-            .where(Thread.board_id == Board.id)
-            .scalar_subquery(),
-            last_post_id=latest_in_board,
-        )
-    )
-    _recount_last_post_at(Board)
-    db.session.execute(
-        sa.update(User).values(
-            post_count=sa.select(sa.func.count()).where(Post.author_id == User.id).scalar_subquery()
-        )
-    )
+    db.session.execute(_recount_threads())
+    db.session.execute(_recount_last_post_at())
+    db.session.execute(_recount_users())
     db.session.commit()
 
 
-def _recount_last_post_at(table: Any) -> None:
-    post_time = sa.select(Post.created_at).where(Post.id == table.last_post_id).scalar_subquery()
-    db.session.execute(
-        sa.update(table).where(table.last_post_id.is_not(None)).values(last_post_at=post_time)
+_PUBLISHED = Post.status == PostStatus.PUBLISHED
+
+
+def _recount_threads() -> sa.Update:
+    in_thread = Post.thread_id == Thread.id
+    latest_published = (
+        sa.select(Post.id)
+        .where(in_thread, _PUBLISHED)
+        .order_by(Post.created_at.desc(), Post.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return sa.update(Thread).values(
+        post_count=sa.select(sa.func.count()).where(in_thread, _PUBLISHED).scalar_subquery(),
+        last_post_id=latest_published,
+        last_position=sa.select(sa.func.coalesce(sa.func.max(Post.position), 0))
+        .where(in_thread)
+        .scalar_subquery(),
+    )
+
+
+def _recount_last_post_at() -> sa.Update:
+    post_time = sa.select(Post.created_at).where(Post.id == Thread.last_post_id).scalar_subquery()
+    # A thread with no published post keeps the time it was opened (or scheduled for).
+    return sa.update(Thread).where(Thread.last_post_id.is_not(None)).values(last_post_at=post_time)
+
+
+def _recount_users() -> sa.Update:
+    return sa.update(User).values(
+        post_count=sa.select(sa.func.count())
+        .where(Post.author_id == User.id, _PUBLISHED)
+        .scalar_subquery()
     )

@@ -7,19 +7,39 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from forum.boards.queries import board_by_slug_or_404
+from forum.db import utcnow
 from forum.forms import form_status
 from forum.pagination import Pagination, page_arg
-from forum.permissions import can_create_thread, can_edit_post, can_reply, require
+from forum.permissions import (
+    can_create_thread,
+    can_edit_post,
+    can_post_question,
+    can_reply,
+    can_see_thread,
+    require,
+)
 from forum.ratelimits import accepted, configured, limiter, member_key
 from forum.threads import queries, services
-from forum.threads.forms import EditFirstPostForm, EditPostForm, NewThreadForm, ReplyForm
-from forum.threads.models import Post, Thread, quote_markdown
+from forum.threads.forms import (
+    EditFirstPostForm,
+    EditPostForm,
+    NewThreadForm,
+    QuestionForm,
+    ReplyForm,
+)
+from forum.threads.models import Post, Thread, ThreadKind, quote_markdown
 
 bp = Blueprint("threads", __name__)
 
 
 def _per_page() -> int:
     return int(current_app.config["POSTS_PER_PAGE"])
+
+
+def _held() -> bool:
+    """Whether what the current member posts now waits for a moderator (pre-moderation)."""
+    threshold = int(current_app.config["PREMODERATION_POSTS"])
+    return services.held_for_review(current_user, threshold)
 
 
 def _page_url(thread: Thread, page: int) -> str:
@@ -29,23 +49,34 @@ def _page_url(thread: Thread, page: int) -> str:
 @bp.get("/t/<int:thread_id>")
 @bp.get("/t/<int:thread_id>/<slug>")
 def show(thread_id: int, slug: str | None = None) -> ResponseReturnValue:
-    thread = queries.thread_or_404(thread_id)
+    now = utcnow()
+    thread = queries.thread_or_none(thread_id)
+    if thread is not None and thread.merged_into_id is not None:
+        return redirect(f"/t/{thread.merged_into_id}", 301)
+    if thread is None or not can_see_thread(current_user, thread, now):
+        abort(404)
     page = page_arg(request)
     if slug != thread.slug:
         return redirect(_page_url(thread, page), 301)
-    pagination = Pagination(page, _per_page(), thread.post_count)
+    # Pages are ranges of positions: held and hidden posts keep their place.
+    pagination = Pagination(page, _per_page(), thread.last_position)
     if not pagination.exists:
         abort(404)
-    posts = queries.thread_page(thread, page=page, per_page=_per_page())
+    posts = queries.thread_page(thread, current_user, page=page, per_page=_per_page())
     form = ReplyForm() if can_reply(current_user, thread) else None
     return render_template(
-        "threads/show.html", thread=thread, posts=posts, pagination=pagination, form=form
+        "threads/show.html",
+        thread=thread,
+        posts=posts,
+        pagination=pagination,
+        form=form,
+        now=now,
     )
 
 
 @bp.get("/p/<int:post_id>")
 def permalink(post_id: int) -> ResponseReturnValue:
-    post = queries.post_or_404(post_id)
+    post = queries.post_or_404(post_id, current_user)
     page = queries.page_of(post.position, _per_page())
     return redirect(f"{_page_url(post.thread, page)}#{post.anchor}")
 
@@ -57,15 +88,24 @@ def permalink(post_id: int) -> ResponseReturnValue:
 )
 def new(slug: str) -> ResponseReturnValue:
     board = board_by_slug_or_404(slug)
-    require(can_create_thread(current_user, board))
-    form = NewThreadForm()
+    # ?kind=question: a host's discussion question, which may be scheduled to appear later.
+    if request.args.get("kind") == "question":
+        require(can_post_question(current_user, board))
+        form: NewThreadForm = QuestionForm(appear_timezone=board.timezone)
+    else:
+        require(can_create_thread(current_user, board))
+        form = NewThreadForm()
     if form.validate_on_submit():
+        question = form if isinstance(form, QuestionForm) else None
         thread = services.start_thread(
             board,
             author=current_user,
             title=form.title.data,
             source=form.body.data,
             submission_key=form.submission.data or None,
+            held=_held(),
+            kind=ThreadKind.QUESTION if question else ThreadKind.DISCUSSION,
+            publish_at=question.publish_at if question else None,
         )
         return redirect(thread.path)
     return render_template("threads/new.html", board=board, form=form), form_status(form)
@@ -77,7 +117,7 @@ def new(slug: str) -> ResponseReturnValue:
     configured("RATELIMIT_REPLY"), key_func=member_key, methods=["POST"], deduct_when=accepted
 )
 def reply(thread_id: int) -> ResponseReturnValue:
-    thread = queries.thread_or_404(thread_id)
+    thread = queries.thread_or_404(thread_id, current_user)
     require(can_reply(current_user, thread))
     form = ReplyForm()
     if form.validate_on_submit():
@@ -86,6 +126,7 @@ def reply(thread_id: int) -> ResponseReturnValue:
             author=current_user,
             source=form.body.data,
             submission_key=form.submission.data or None,
+            held=_held(),
         )
         return redirect(url_for("threads.permalink", post_id=post.id))
     quoted = _quoted_post(thread) if request.method == "GET" else None
@@ -99,14 +140,14 @@ def _quoted_post(thread: Thread) -> Post | None:
     quote_id = request.args.get("quote", "")
     if not (quote_id.isascii() and quote_id.isdigit()):
         return None
-    post = queries.post_or_none(int(quote_id))
+    post = queries.post_or_none(int(quote_id), current_user)
     return post if post is not None and post.thread_id == thread.id else None
 
 
 @bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_post(post_id: int) -> ResponseReturnValue:
-    post = queries.post_or_404(post_id)
+    post = queries.post_or_404(post_id, current_user)
     require(can_edit_post(current_user, post, post.thread))
     is_first = post.position == 1
     form_class = EditFirstPostForm if is_first else EditPostForm

@@ -21,10 +21,13 @@ from sqlalchemy.orm import joinedload
 
 from forum import create_app
 from forum.accounts.models import Role, User
+from forum.boards.models import Board, BoardRole, BoardRoleKind
 from forum.db import UTCDateTime, db, utcnow
 from forum.errors import ServiceError
+from forum.moderation.log import record
+from forum.moderation.models import Report, ReportReason, ReportStatus
 from forum.threads import services as threads
-from forum.threads.models import Post, PostRevision, Thread
+from forum.threads.models import Post, PostRevision, PostStatus, Thread, ThreadKind
 from forum.transfer import services as transfer
 from tests.conftest import PG_URL, _config, _migrate
 from tests.factories import make_board, make_post, make_thread, make_user
@@ -108,8 +111,14 @@ def build_forum() -> None:
     """Make a small forum with a row in every table and every kind of value."""
     admin = make_user(username="amina", role=Role.ADMIN, display_name="Amína Ñúñez – 李娜")
     member = make_user(username="kofi", country="Ghana", bio="Wetlands, mostly.")
-    leaver = make_user(username="leaver", is_active=False)
-    make_user(username="moderator", role=Role.MODERATOR)
+    leaver = make_user(username="leaver", is_active=False, ban_reason="Spam, spam, spam")
+    moderator = make_user(username="moderator", role=Role.MODERATOR)
+    make_user(
+        username="waiting",
+        is_approved=False,
+        suspended_until=datetime(2031, 1, 2, 3, 4, 5, tzinfo=UTC),
+        suspension_reason="Cooling off",
+    )
     first = make_board(presenters=["Dr. Ana Pérez", "Jürgen Ohm"], summary="Open data")
     second = make_board(title=None, webinar_date=None)
     make_board(recording_url="https://example.org/recording")  # a board without threads
@@ -123,8 +132,80 @@ def build_forum() -> None:
     edit(edited, editor=admin, source="Edited once", title="A better title here")
     edit(edited, editor=leaver, source="Edited **twice**")
     db.session.execute(sa.update(Thread).where(Thread.id == quiet.id).values(is_pinned=True))
-    db.session.execute(sa.update(Thread).where(Thread.id == quiet.id).values(is_locked=True))
+    db.session.execute(
+        sa.update(Thread)
+        .where(Thread.id == quiet.id)
+        .values(is_locked=True, lock_reason="Answered", is_highlighted=True)
+    )
+    _build_moderation(admin=admin, member=member, leaver=leaver, moderator=moderator)
     db.session.execute(sa.delete(User).where(User.id == leaver.id))
+    db.session.commit()
+
+
+def _build_moderation(*, admin: User, member: User, leaver: User, moderator: User) -> None:
+    """Add board roles, a scheduled question, held and hidden posts, reports and log entries."""
+    first, second = db.session.scalars(sa.select(Board).order_by(Board.id).limit(2))
+    db.session.add_all(
+        [
+            BoardRole(
+                board_id=first.id,
+                user_id=member.id,
+                role=BoardRoleKind.HOST,
+                granted_by_id=admin.id,
+            ),
+            # Granted by the account deleted below: the grant stays, its granter goes.
+            BoardRole(
+                board_id=second.id,
+                user_id=moderator.id,
+                role=BoardRoleKind.MODERATOR,
+                granted_by_id=leaver.id,
+            ),
+        ]
+    )
+    question = threads.start_thread(
+        first,
+        author=member,
+        title="What would you ask the presenters?",
+        source="Our first question",
+        kind=ThreadKind.QUESTION,
+        publish_at=datetime(2031, 5, 6, 7, 8, 9, tzinfo=UTC),
+    )
+    threads.reply(question, author=admin, source="Waiting for approval", held=True)
+    hidden = make_post(thread=question, author=leaver, body="Buy cheap watches")
+    db.session.execute(
+        sa.update(Post)
+        .where(Post.id == hidden.id)
+        .values(status=PostStatus.HIDDEN, status_reason="Spam", is_key_insight=False)
+    )
+    insight = make_post(thread=question, author=moderator, body="The key point")
+    db.session.execute(sa.update(Post).where(Post.id == insight.id).values(is_key_insight=True))
+    threads.refresh_thread_counters(question.id)
+    threads.refresh_author_counters([leaver.id])
+    db.session.add_all(
+        [
+            Report(post_id=hidden.id, reporter_id=member.id, reason=ReportReason.SPAM),
+            Report(
+                post_id=insight.id,
+                reporter_id=leaver.id,
+                reason=ReportReason.OTHER,
+                comment="Off the mark – “quoted”",
+                status=ReportStatus.CLOSED,
+                resolution="dismissed",
+                resolved_by_id=moderator.id,
+                resolved_at=datetime(2030, 1, 1, tzinfo=UTC),
+            ),
+        ]
+    )
+    record(
+        moderator,
+        "hide_post",
+        target_type="post",
+        target_id=hidden.id,
+        board_id=first.id,
+        reason="Spam",
+        details={"status": ["published", "hidden"], "reports": 1},
+    )
+    record(None, "grant_role", target_type="user", target_id=member.id, details={"role": "host"})
     db.session.commit()
 
 

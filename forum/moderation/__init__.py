@@ -1,0 +1,1 @@
+"""Moderation: reports, queues, sanctions and the moderation log."""

@@ -1,0 +1,63 @@
+"""Forms of the moderation pages: reporting a post, resolving reports, rejecting a post."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectChoice, StringField, TextAreaField, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Length
+
+from forum.moderation.models import ReportReason
+from forum.moderation.reports import COMMENT_MAX, REASON_LABELS, Resolution
+from forum.moderation.thread_actions import REASON_MAX
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if value else value
+
+
+class ReportForm(FlaskForm):
+    reason = RadioField(
+        "Why should a moderator look at this post?",
+        choices=[SelectChoice(reason.value, label) for reason, label in REASON_LABELS.items()],
+        invalid_choice_message="Please choose a reason.",
+    )
+    comment = TextAreaField(
+        "Comment for the moderators",
+        filters=[_strip],
+        validators=[
+            Length(max=COMMENT_MAX, message=f"A comment has at most {COMMENT_MAX:,} characters.")
+        ],
+        description="Optional, unless you chose “Something else”. Only moderators read it.",
+    )
+
+    def validate_comment(self, field: Any) -> None:
+        if self.reason.data == ReportReason.OTHER and not field.data:
+            raise ValidationError("Please say what is wrong with the post.")
+
+
+def _reason_field(label: str, *, required: bool = False) -> StringField:
+    validators: list[Any] = [
+        Length(max=REASON_MAX, message=f"A reason has at most {REASON_MAX} characters.")
+    ]
+    if required:
+        validators.insert(0, DataRequired(message="Please give the reason the author will see."))
+    return StringField(label, filters=[_strip], validators=validators)
+
+
+class ResolveReportsForm(FlaskForm):
+    """Hide the reported post (with a reason), or close its reports as edited or dismissed."""
+
+    resolution = StringField(
+        validators=[AnyOf([r.value for r in Resolution], message="Please choose an action.")]
+    )
+    reason = _reason_field("Reason for hiding, shown to the author")
+
+    def validate_reason(self, field: Any) -> None:
+        if self.resolution.data == Resolution.HIDDEN and not field.data:
+            raise ValidationError("Please give the reason the author will see.")
+
+
+class RejectPostForm(FlaskForm):
+    reason = _reason_field("Reason, shown to the author", required=True)

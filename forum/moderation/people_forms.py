@@ -1,0 +1,76 @@
+"""Forms of the person page: roles (administrators) and sanctions (moderators).
+
+Several forms share the page, so each has its own prefix: field names and ids never clash
+("suspend-reason", "ban-reason").
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from forum.moderation.people import REASON_MAX
+
+_too_long = Length(max=REASON_MAX, message=f"Use at most {REASON_MAX} characters.")
+_required_reason = DataRequired(message="Please give a reason: the person will read it.")
+
+SITE_ROLE_CHOICES = [
+    SelectChoice("member", "Member"),
+    SelectChoice("moderator", "Moderator (everywhere)"),
+    SelectChoice("admin", "Administrator"),
+]
+BOARD_ROLE_CHOICES = [
+    SelectChoice("host", "Host of the webinar"),
+    SelectChoice("moderator", "Moderator of the board"),
+]
+
+
+class ReasonForm(FlaskForm):
+    """A button with an optional reason: withdraw a board role, lift a suspension, unban."""
+
+    reason = StringField(
+        "Reason (optional)",
+        validators=[Optional(), _too_long],
+        description="Recorded in the moderation log.",
+    )
+
+
+class SiteRoleForm(FlaskForm):
+    role = SelectField("Site role", choices=SITE_ROLE_CHOICES)
+    reason = StringField(
+        "Reason (optional)",
+        validators=[Optional(), _too_long],
+        description="Recorded in the moderation log.",
+    )
+
+
+class BoardRoleForm(FlaskForm):
+    board = SelectField("Board", coerce=int, choices=[])
+    role = SelectField("Role on that board", choices=BOARD_ROLE_CHOICES)
+    reason = StringField(
+        "Reason (optional)",
+        validators=[Optional(), _too_long],
+        description="Recorded in the moderation log.",
+    )
+
+
+class SuspendForm(FlaskForm):
+    until = DateField(
+        "Suspended until",
+        validators=[DataRequired(message="Please choose the day the suspension ends.")],
+        description="A day after today. The suspension ends at 00:00 UTC that day.",
+    )
+    reason = TextAreaField(
+        "Reason",
+        validators=[_required_reason, _too_long],
+        description="Shown to the person, with the end date, until the suspension ends.",
+    )
+
+
+class BanForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason",
+        validators=[_required_reason, _too_long],
+        description="Recorded in the moderation log. The account can no longer log in.",
+    )
