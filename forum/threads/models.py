@@ -38,7 +38,6 @@ class PostStatus(enum.StrEnum):
     DELETED = "deleted"  # by its author
 
 
-
 class Thread(Model):
     __tablename__ = "threads"
     __table_args__ = (
