@@ -22,7 +22,12 @@ from sqlalchemy.orm import aliased, contains_eager
 from forum.boards.models import Board
 from forum.db import db
 from forum.threads.models import Post, PostStatus, Thread, ThreadKind
-from forum.threads.queries import public_threads, visible_threads
+from forum.threads.queries import (
+    public_threads,
+    visibility_level,
+    visibility_params,
+    visible_to,
+)
 
 
 @dataclass(frozen=True)
@@ -52,37 +57,40 @@ def all_boards() -> list[Board]:
 
 
 def board_stats(now: datetime) -> dict[int, BoardStats]:
-    """Return each board's public thread and post counts and its latest thread, in one query."""
-    ranked = (
+    """Return each board's public thread and post counts and its latest thread."""
+    public = public_threads(now)
+    totals = (
         sa.select(
             Thread.board_id,
-            Thread.id,
-            Thread.title,
-            Thread.slug,
-            Thread.last_post_id,
-            Thread.last_post_at,
-            sa.func.count().over(partition_by=Thread.board_id).label("threads"),
-            sa.func.sum(Thread.post_count).over(partition_by=Thread.board_id).label("posts"),
-            sa.func.row_number()
-            .over(
-                partition_by=Thread.board_id,
-                order_by=(Thread.last_post_at.desc(), Thread.id.desc()),
-            )
-            .label("rank"),
+            sa.func.count().label("threads"),
+            sa.func.sum(Thread.post_count).label("posts"),
+            sa.func.max(Thread.last_post_at).label("latest"),
         )
-        .where(public_threads(now))
+        .where(public)
+        .group_by(Thread.board_id)
         .subquery()
     )
+    # The latest public thread of each board: the one whose last post is the board's latest.
     rows = db.session.execute(
-        sa.select(ranked, Post.author_name)
-        .outerjoin(Post, Post.id == ranked.c.last_post_id)
-        .where(ranked.c.rank == 1)
+        sa.select(totals, Thread.id, Thread.title, Thread.slug, Thread.last_post_id)
+        .add_columns(Post.author_name)
+        .join(
+            Thread,
+            sa.and_(
+                Thread.board_id == totals.c.board_id,
+                Thread.last_post_at == totals.c.latest,
+                public,
+            ),
+        )
+        .outerjoin(Post, Post.id == Thread.last_post_id)
+        .order_by(Thread.id)
     )
+    # Two threads last posted in at the same moment: the later thread (last row) wins.
     return {
         row.board_id: BoardStats(
             thread_count=row.threads,
             post_count=int(row.posts or 0),
-            last_post_at=row.last_post_at,
+            last_post_at=row.latest,
             last_thread_title=row.title,
             last_thread_path=f"/t/{row.id}/{row.slug}",
             last_post_id=row.last_post_id,
@@ -104,12 +112,42 @@ def board_by_slug_or_404(slug: str) -> Board:
     return board
 
 
-def _listing(board: Board, viewer: Any, now: datetime, kind: ThreadKind) -> sa.Select[Thread]:
-    return sa.select(Thread).where(
-        Thread.board_id == board.id,
+@cache
+def _listing(level: str, kind: ThreadKind, ordered: bool) -> sa.Select[Thread]:
+    """Build, once per reader level and kind, the statement for a board's thread list."""
+    stmt = sa.select(Thread).where(
+        Thread.board_id == sa.bindparam("board_id"),
         Thread.kind == kind,
-        visible_threads(viewer, board.id, now),
+        visible_to(level),
     )
+    if not ordered:
+        return stmt.with_only_columns(sa.func.count())
+    last_post = _last_post_alias()
+    stmt = stmt.outerjoin(last_post, Thread.last_post_id == last_post.id).options(
+        contains_eager(Thread.last_post.of_type(last_post))
+    )
+    if kind == ThreadKind.QUESTION:
+        order: tuple[Any, ...] = (
+            Thread.is_pinned.desc(),
+            sa.func.coalesce(Thread.publish_at, Thread.created_at),
+        )
+    else:
+        order = (Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+    return (
+        stmt.order_by(*order)
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+        .offset(sa.bindparam("offset", type_=sa.Integer))
+    )
+
+
+@cache
+def _last_post_alias() -> Any:
+    # Made on first use, once every model is mapped (aliasing configures the mappers).
+    return aliased(Post, name="last_post")
+
+
+def _params(board: Board, viewer: Any, now: datetime, **extra: Any) -> dict[str, Any]:
+    return {"board_id": board.id, **visibility_params(viewer, now), **extra}
 
 
 def board_threads(
@@ -117,35 +155,21 @@ def board_threads(
 ) -> Sequence[Thread]:
     """Return one page of the board's discussions `viewer` may see: pinned first, then by
     last activity, each with its last post."""
-    last_post = aliased(Post, name="last_post")
-    stmt = (
-        _listing(board, viewer, now, ThreadKind.DISCUSSION)
-        .outerjoin(last_post, Thread.last_post_id == last_post.id)
-        .options(contains_eager(Thread.last_post.of_type(last_post)))
-        .order_by(Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    return db.session.scalars(stmt).all()
+    stmt = _listing(visibility_level(viewer, board.id), ThreadKind.DISCUSSION, True)
+    params = _params(board, viewer, now, limit=per_page, offset=(page - 1) * per_page)
+    return db.session.scalars(stmt, params).all()
 
 
 def board_thread_count(board: Board, viewer: Any, now: datetime) -> int:
     """Count the board's discussions `viewer` may see (for its pages)."""
-    stmt = _listing(board, viewer, now, ThreadKind.DISCUSSION).with_only_columns(sa.func.count())
-    return db.session.scalar(stmt) or 0
+    stmt = _listing(visibility_level(viewer, board.id), ThreadKind.DISCUSSION, False)
+    return db.session.scalar(stmt, _params(board, viewer, now)) or 0
 
 
 def board_questions(board: Board, viewer: Any, now: datetime) -> Sequence[Thread]:
     """Return the hosts' discussion questions `viewer` may see, in the order they appear."""
-    last_post = aliased(Post, name="last_post")
-    stmt = (
-        _listing(board, viewer, now, ThreadKind.QUESTION)
-        .outerjoin(last_post, Thread.last_post_id == last_post.id)
-        .options(contains_eager(Thread.last_post.of_type(last_post)))
-        .order_by(Thread.is_pinned.desc(), sa.func.coalesce(Thread.publish_at, Thread.created_at))
-        .limit(50)
-    )
-    return db.session.scalars(stmt).all()
+    stmt = _listing(visibility_level(viewer, board.id), ThreadKind.QUESTION, True)
+    return db.session.scalars(stmt, _params(board, viewer, now, limit=50, offset=0)).all()
 
 
 def board_key_insights(board: Board, now: datetime) -> Sequence[sa.Row[Any]]:
@@ -165,7 +189,7 @@ def board_key_insights(board: Board, now: datetime) -> Sequence[sa.Row[Any]]:
         .where(
             Thread.board_id == board.id,
             public_threads(now),
-            Post.is_key_insight.is_(True),
+            Post.is_key_insight == sa.true(),  # as the partial index says it
             Post.status == PostStatus.PUBLISHED,
         )
         .order_by(Post.created_at, Post.id)

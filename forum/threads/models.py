@@ -92,7 +92,7 @@ class Thread(Model):
 
     def is_public(self, now: datetime) -> bool:
         """Whether every reader may see the thread now (mirrored in SQL by
-        forum.threads.queries.visible_threads)."""
+        forum.threads.queries.visible_to)."""
         return (
             self.status == ThreadStatus.VISIBLE
             and (self.publish_at is None or self.publish_at <= now)
@@ -114,6 +114,13 @@ class Post(Model):
         sa.Index("uq_posts_author_submission", "author_id", "submission_key", unique=True),
         # A profile lists a member's newest posts without sorting all of them.
         sa.Index("ix_posts_author_recent", "author_id", "created_at"),
+        # A board's key insights are few among many posts: index only them.
+        sa.Index(
+            "ix_posts_key_insights",
+            "thread_id",
+            sqlite_where=sa.text("is_key_insight = 1"),
+            postgresql_where=sa.text("is_key_insight"),
+        ),
         # The approval queue (and every moderator's header count) reads only held posts.
         sa.Index(
             "ix_posts_pending",

@@ -1,7 +1,7 @@
 """Reads for thread pages and permalinks: a fixed, small number of statements per page.
 
 Statements are built once and reused with bound parameters (see forum/boards/queries.py).
-What a reader may see is decided by forum.permissions; visible_threads() is its SQL mirror
+What a reader may see is decided by forum.permissions; visible_to() is its SQL mirror
 for lists.
 """
 
@@ -17,37 +17,48 @@ from flask import abort
 from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import User
-from forum.db import db, utcnow
+from forum.db import UTCDateTime, db, utcnow
 from forum.permissions import can_see_post, can_see_thread
 from forum.threads.models import Post, PostStatus, Thread, ThreadStatus
 
 
-def visible_threads(viewer: Any, board_id: int, now: datetime) -> sa.ColumnElement[bool]:
-    """Return the condition for the threads of `board_id` that `viewer` may see.
+def visibility_level(viewer: Any, board_id: int) -> str:
+    """Return which of the four sets of a board's threads `viewer` may see (see below)."""
+    if not (viewer.is_authenticated and viewer.is_active):
+        return "public"
+    if viewer.moderates(board_id):
+        return "all"
+    return "host" if viewer.hosts(board_id) else "member"
+
+
+def visible_to(level: str) -> sa.ColumnElement[bool]:
+    """Return the condition for the threads a reader of `level` may see, with bound
+    parameters `now` and `viewer_id`, so that statements built on it can be reused.
 
     The SQL twin of forum.permissions.can_see_thread: change both together.
     """
-    if viewer.is_authenticated and viewer.is_active and viewer.moderates(board_id):
+    if level == "all":
         return sa.true()
-    public = sa.and_(
-        Thread.status == ThreadStatus.VISIBLE,
-        sa.or_(Thread.publish_at.is_(None), Thread.publish_at <= now),
-        Thread.post_count > 0,
-    )
-    if not (viewer.is_authenticated and viewer.is_active):
+    public = public_threads(sa.bindparam("now", type_=UTCDateTime))
+    if level == "public":
         return public
     own = sa.and_(
-        Thread.author_id == viewer.id,
+        Thread.author_id == sa.bindparam("viewer_id"),
         sa.or_(
             Thread.status == ThreadStatus.HIDDEN,
             sa.and_(Thread.status == ThreadStatus.VISIBLE, Thread.post_count == 0),
         ),
     )
-    if viewer.hosts(board_id):
+    if level == "host":
         # Scheduled, not awaiting approval: a held opening post is for moderators to see.
         scheduled = sa.and_(Thread.status == ThreadStatus.VISIBLE, Thread.post_count > 0)
         return sa.or_(public, scheduled, own)
     return sa.or_(public, own)
+
+
+def visibility_params(viewer: Any, now: datetime) -> dict[str, Any]:
+    """Return the values for the parameters of visible_to()."""
+    return {"now": now, "viewer_id": viewer.id if viewer.is_authenticated else -1}
 
 
 def public_threads(now: datetime | sa.BindParameter[datetime]) -> sa.ColumnElement[bool]:
