@@ -20,7 +20,7 @@ from flask import abort
 from sqlalchemy.orm import aliased, contains_eager
 
 from forum.boards.models import Board
-from forum.db import db
+from forum.db import UTCDateTime, db
 from forum.threads.models import Post, PostStatus, Thread, ThreadKind
 from forum.threads.queries import (
     public_threads,
@@ -56,9 +56,9 @@ def all_boards() -> list[Board]:
     return list(db.session.scalars(_all_boards()))
 
 
-def board_stats(now: datetime) -> dict[int, BoardStats]:
-    """Return each board's public thread and post counts and its latest thread."""
-    public = public_threads(now)
+@cache
+def _board_stats() -> sa.Select:
+    public = public_threads(sa.bindparam("now", type_=UTCDateTime))
     totals = (
         sa.select(
             Thread.board_id,
@@ -71,7 +71,7 @@ def board_stats(now: datetime) -> dict[int, BoardStats]:
         .subquery()
     )
     # The latest public thread of each board: the one whose last post is the board's latest.
-    rows = db.session.execute(
+    return (
         sa.select(totals, Thread.id, Thread.title, Thread.slug, Thread.last_post_id)
         .add_columns(Post.author_name)
         .join(
@@ -85,6 +85,11 @@ def board_stats(now: datetime) -> dict[int, BoardStats]:
         .outerjoin(Post, Post.id == Thread.last_post_id)
         .order_by(Thread.id)
     )
+
+
+def board_stats(now: datetime) -> dict[int, BoardStats]:
+    """Return each board's public thread and post counts and its latest thread."""
+    rows = db.session.execute(_board_stats(), {"now": now})
     # Two threads last posted in at the same moment: the later thread (last row) wins.
     return {
         row.board_id: BoardStats(
@@ -172,10 +177,9 @@ def board_questions(board: Board, viewer: Any, now: datetime) -> Sequence[Thread
     return db.session.scalars(stmt, _params(board, viewer, now, limit=50, offset=0)).all()
 
 
-def board_key_insights(board: Board, now: datetime) -> Sequence[sa.Row[Any]]:
-    """Return the key insights of the board's public threads, oldest first: each post's id,
-    html, author_name and created_at, and its thread's id, slug and title (thread_*)."""
-    stmt: sa.Select = (
+@cache
+def _key_insights() -> sa.Select:
+    return (
         sa.select(
             Post.id,
             Post.html,
@@ -187,15 +191,20 @@ def board_key_insights(board: Board, now: datetime) -> Sequence[sa.Row[Any]]:
         )
         .join(Thread, Post.thread_id == Thread.id)
         .where(
-            Thread.board_id == board.id,
-            public_threads(now),
+            Thread.board_id == sa.bindparam("board_id"),
+            public_threads(sa.bindparam("now", type_=UTCDateTime)),
             Post.is_key_insight == sa.true(),  # as the partial index says it
             Post.status == PostStatus.PUBLISHED,
         )
         .order_by(Post.created_at, Post.id)
         .limit(50)
     )
-    return db.session.execute(stmt).all()
+
+
+def board_key_insights(board: Board, now: datetime) -> Sequence[sa.Row[Any]]:
+    """Return the key insights of the board's public threads, oldest first: each post's id,
+    html, author_name and created_at, and its thread's id, slug and title (thread_*)."""
+    return db.session.execute(_key_insights(), {"board_id": board.id, "now": now}).all()
 
 
 def board_count() -> int:
