@@ -10,11 +10,15 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from forum.accounts.models import Role
 from forum.boards.models import Board
 from forum.db import db
+from forum.moderation import post_actions, reports, thread_actions
+from forum.moderation.models import ReportReason
 from forum.threads import services as threads
+from forum.threads.models import Post, Thread
 from tests.browser import playwright_api
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, grant_board_role, make_user
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
@@ -220,3 +224,115 @@ def test_thread_page_is_light_and_stays_on_this_host(
     print(f"\nthread page weight: {total:,} bytes {by_type}")
     assert total < PAGE_WEIGHT_LIMIT, f"thread page weighs {total:,} bytes: {by_type}"
     assert offsite.blocked == []
+
+
+# --- moderation and hosting pages ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModWorld:
+    """The world, plus what the moderation and hosting pages list."""
+
+    thread_id: int
+    thread_path: str
+    board_slug: str
+    edited_post_id: int
+    reportable_post_id: int
+    author: str
+
+
+@pytest.fixture
+def mod_world(world: World, km4b_app: Flask) -> ModWorld:
+    with km4b_app.app_context():
+        make_user(username="ada", display_name="Ada Admin", role=Role.ADMIN)
+        make_user(username="mo", display_name="Mo Moderator", role=Role.MODERATOR)
+        make_user(username="newcomer", display_name="New Comer", is_approved=False)
+        host = make_user(username="hosta", display_name="Host A")
+        admin = db.session.scalars(sa.select(type(host)).filter_by(username="ada")).one()
+        mod = db.session.scalars(sa.select(type(host)).filter_by(username="mo")).one()
+        han = db.session.scalars(sa.select(type(host)).filter_by(username="han")).one()
+        board = db.session.scalars(sa.select(Board).filter_by(slug="webinar-4")).one()
+        grant_board_role(host, board, "host")
+        thread = db.session.scalars(
+            sa.select(Thread).filter_by(title="Integrating knowledge management into NBSAPs")
+        ).one()
+        posts = db.session.scalars(
+            sa.select(Post)
+            .options(sa.orm.joinedload(Post.thread))
+            .filter_by(thread_id=thread.id)
+            .order_by(Post.position)
+        ).all()
+        # An open report, an edited post, a key insight and a pinned thread (log entries).
+        reports.report_post(
+            posts[1], reporter=han, reason=ReportReason.OFF_TOPIC, comment="Not about NBSAPs."
+        )
+        threads.edit_post(posts[0], editor=mod, source=posts[0].source + "\n\nEdited.")
+        post_actions.mark_insight(admin, posts[2])
+        thread_actions.pin_thread(admin, thread)
+        # A post held for review.
+        threads.reply(thread, author=han, source="A first post waiting for review.", held=True)
+        result = ModWorld(
+            thread_id=thread.id,
+            thread_path=thread.path,
+            board_slug=board.slug,
+            edited_post_id=posts[0].id,
+            reportable_post_id=posts[4].id,
+            author=world.author,
+        )
+        db.session.remove()
+    return result
+
+
+@dataclass(frozen=True)
+class ModCase:
+    path: str  # may name the {thread}, {thread_id}, {board}, {edited} or {reportable} post
+    user: str  # who logs in: "ada" (admin), "mo" (moderator), "hosta" (host) or "han"
+    shows: str  # text on the page: the data under audit is there
+
+
+MOD_CASES = {
+    "mod-dashboard": ModCase("/mod", "mo", "Reported posts"),
+    "mod-dashboard-admin": ModCase("/mod", "ada", "Accounts awaiting approval"),
+    "mod-reports": ModCase("/mod/reports", "mo", "Not about NBSAPs."),
+    "mod-posts": ModCase("/mod/posts", "mo", "A first post waiting for review."),
+    "mod-accounts": ModCase("/mod/accounts", "ada", "newcomer"),
+    "mod-people": ModCase("/mod/people", "ada", "amina"),
+    "mod-person": ModCase("/mod/people/han", "ada", "han"),
+    "mod-log": ModCase("/mod/log", "ada", "insight"),
+    "thread-moderator": ModCase("{thread}", "mo", "Mark as key insight"),
+    "thread-split": ModCase("/t/{thread_id}/split", "mo", "Integrating knowledge"),
+    "thread-move": ModCase("/t/{thread_id}/move", "mo", "Integrating knowledge"),
+    "thread-merge": ModCase("/t/{thread_id}/merge", "mo", "Integrating knowledge"),
+    "post-revisions": ModCase("/p/{edited}/revisions", "mo", "Edited."),
+    "post-report": ModCase("/p/{reportable}/report", "han", "Off-topic"),
+    "board-edit-host": ModCase("/b/{board}/edit", "hosta", "Webinar"),
+    "new-question-host": ModCase("/b/{board}/new?kind=question", "hosta", "question"),
+}
+
+
+@pytest.mark.parametrize("name", MOD_CASES)
+def test_moderation_page_has_no_wcag_violations(
+    name: str, mod_world: ModWorld, audit_context: BrowserContext, axe_source: str
+) -> None:
+    case = MOD_CASES[name]
+    page = audit_context.new_page()
+    log_in(page, case.user)
+    path = case.path.format(
+        thread=mod_world.thread_path,
+        thread_id=mod_world.thread_id,
+        board=mod_world.board_slug,
+        edited=mod_world.edited_post_id,
+        reportable=mod_world.reportable_post_id,
+    )
+    open_page(page, path)
+    expect(page.locator("main")).to_contain_text(case.shows)
+    if name == "thread-moderator":  # the tools under audit are on the page
+        expect(page.get_by_role("button", name="Mark as key insight").first).to_be_visible()
+        expect(page.get_by_role("link", name="Hide").first).to_be_visible()
+        # Open the lock and hide forms (<details>), so that axe audits their fields too.
+        summaries = page.get_by_role("region", name="Thread tools").locator("summary")
+        expect(summaries).not_to_have_count(0)
+        for summary in summaries.all():
+            summary.click()
+        expect(page.get_by_label("Reason, shown to readers (optional)")).to_be_visible()
+    assert_accessible(page, axe_source)
