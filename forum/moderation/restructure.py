@@ -94,30 +94,8 @@ def merge_threads(actor: User, source: Thread, target: Thread, reason: str = "")
             "merge into that one instead.",
             "target",
         )
-    moved = _post_ids(Post.thread_id == source.id)
-    offset = _max_position(target.id)
-    # Beyond the target's last position, so no moved post lands on an existing one.
-    db.session.execute(
-        sa.update(Post)
-        .where(Post.thread_id == source.id)
-        .values(thread_id=target.id, position=Post.position + offset)
-        .execution_options(synchronize_session=False)
-    )
-    _renumber(target.id)
-    db.session.execute(
-        sa.update(Thread)
-        .where(Thread.id == source.id)
-        .values(
-            merged_into_id=target.id,
-            status=ThreadStatus.WITHDRAWN,
-            status_reason=f"Merged into thread {target.id}.",
-            is_pinned=False,
-        )
-    )
-    # Threads merged into the source earlier lead straight to the target now.
-    db.session.execute(
-        sa.update(Thread).where(Thread.merged_into_id == source.id).values(merged_into_id=target.id)
-    )
+    moved = _move_all_posts(source.id, target.id)
+    _retire_into(source.id, target.id)
     for thread_id in (source.id, target.id):
         refresh_thread_counters(thread_id)
     _sync_opening(target.id)
@@ -141,6 +119,39 @@ def merge_threads(actor: User, source: Thread, target: Thread, reason: str = "")
     return True
 
 
+def _move_all_posts(source_id: int, target_id: int) -> list[int]:
+    """Move the source's posts to the end of the target, renumbered by time; return their ids."""
+    moved = _post_ids(Post.thread_id == source_id)
+    offset = _max_position(target_id)
+    # Beyond the target's last position, so no moved post lands on an existing one.
+    db.session.execute(
+        sa.update(Post)
+        .where(Post.thread_id == source_id)
+        .values(thread_id=target_id, position=Post.position + offset)
+        .execution_options(synchronize_session=False)
+    )
+    _renumber(target_id)
+    return moved
+
+
+def _retire_into(source_id: int, target_id: int) -> None:
+    """Make a merged thread lead to its target (and those merged into it, too)."""
+    db.session.execute(
+        sa.update(Thread)
+        .where(Thread.id == source_id)
+        .values(
+            merged_into_id=target_id,
+            status=ThreadStatus.WITHDRAWN,
+            status_reason=f"Merged into thread {target_id}.",
+            is_pinned=False,
+        )
+    )
+    # Threads merged into the source earlier lead straight to the target now.
+    db.session.execute(
+        sa.update(Thread).where(Thread.merged_into_id == source_id).values(merged_into_id=target_id)
+    )
+
+
 def split_thread(
     actor: User,
     thread: Thread,
@@ -156,34 +167,8 @@ def split_thread(
         raise ServiceError("Choose at least one post to split out.", "posts")
     reason = clean_reason(reason)
     _refuse_merged(_lock(thread.id)[thread.id])
-    chosen = _post_ids(Post.thread_id == thread.id, Post.id.in_(set(post_ids)))
-    if len(chosen) != len(set(post_ids)):
-        raise ServiceError("Some of the chosen posts are not in this thread any more.", "posts")
-    if len(chosen) == len(_post_ids(Post.thread_id == thread.id)):
-        raise ServiceError(
-            "Leave at least one post in this thread. To take the whole thread elsewhere, "
-            "move it instead.",
-            "posts",
-        )
-    title = title.strip()
-    opening = db.session.execute(
-        sa.select(Post.author_id, Post.author_name, Post.created_at)
-        .where(Post.id.in_(chosen))
-        .order_by(Post.created_at, Post.id)
-        .limit(1)
-    ).one()
-    new = Thread(
-        board_id=board.id if board is not None else thread.board_id,
-        title=title,
-        slug=slugify(title),
-        author_id=opening.author_id,
-        author_name=opening.author_name,
-        created_at=opening.created_at,
-        last_post_at=opening.created_at,
-        kind=ThreadKind.DISCUSSION,
-    )
-    db.session.add(new)
-    db.session.flush()
+    chosen = _chosen_posts(thread.id, set(post_ids))
+    new = _open_thread_for(chosen, title.strip(), board.id if board else thread.board_id)
     # Positions are unique within the old thread, so they are within the new one too.
     db.session.execute(
         sa.update(Post)
@@ -211,6 +196,43 @@ def split_thread(
         },
     )
     db.session.commit()
+    return new
+
+
+def _chosen_posts(thread_id: int, post_ids: set[int]) -> list[int]:
+    """Return the chosen post ids, refusing posts elsewhere and a choice of every post."""
+    chosen = _post_ids(Post.thread_id == thread_id, Post.id.in_(post_ids))
+    if len(chosen) != len(post_ids):
+        raise ServiceError("Some of the chosen posts are not in this thread any more.", "posts")
+    if len(chosen) == len(_post_ids(Post.thread_id == thread_id)):
+        raise ServiceError(
+            "Leave at least one post in this thread. To take the whole thread elsewhere, "
+            "move it instead.",
+            "posts",
+        )
+    return chosen
+
+
+def _open_thread_for(chosen: list[int], title: str, board_id: int) -> Thread:
+    """Add the thread that the earliest chosen post opens (its author, its time)."""
+    opening = db.session.execute(
+        sa.select(Post.author_id, Post.author_name, Post.created_at)
+        .where(Post.id.in_(chosen))
+        .order_by(Post.created_at, Post.id)
+        .limit(1)
+    ).one()
+    new = Thread(
+        board_id=board_id,
+        title=title,
+        slug=slugify(title),
+        author_id=opening.author_id,
+        author_name=opening.author_name,
+        created_at=opening.created_at,
+        last_post_at=opening.created_at,
+        kind=ThreadKind.DISCUSSION,
+    )
+    db.session.add(new)
+    db.session.flush()
     return new
 
 
