@@ -19,3 +19,8 @@ def show_service_error(form: FlaskForm, error: ServiceError) -> None:
 def form_status(form: FlaskForm) -> int:
     """Return 422 when a submitted form was refused (clients and tests can tell), else 200."""
     return 422 if form.errors else 200
+
+
+def strip(value: str | None) -> str | None:
+    """WTForms filter: drop surrounding spaces, so lengths are checked on what is stored."""
+    return value.strip() if value else value

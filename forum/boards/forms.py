@@ -26,6 +26,7 @@ from forum.boards.services import (
     SUMMARY_MAX,
     is_web_link,
 )
+from forum.forms import strip
 
 # The regions of the IANA database people live in (leaves out Etc/GMT+5, posixrules...).
 _REGIONS = ("Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe",
@@ -147,14 +148,10 @@ def _web_link(form: FlaskForm, field: Field) -> None:
         raise ValidationError("Please give a web address starting with https:// or http://.")
 
 
-def _strip(value: str | None) -> str | None:
-    return value.strip() if value else value
-
-
 def _link_field(label: str, description: str) -> StringField:
     return StringField(
         label,
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), Length(max=LINK_MAX), _web_link],
         description=description,
         render_kw={"type": "url", "inputmode": "url"},
@@ -167,7 +164,7 @@ class BoardForm(FlaskForm):
 
     summary = TextAreaField(
         "Summary",
-        filters=[_strip],
+        filters=[strip],
         validators=[Length(max=SUMMARY_MAX, message=f"At most {SUMMARY_MAX:,} characters.")],
     )
     presenters = TextAreaField(

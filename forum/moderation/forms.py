@@ -8,13 +8,10 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField, ValidationError
 from wtforms.validators import AnyOf, DataRequired, Length
 
+from forum.forms import strip
 from forum.moderation.models import ReportReason
 from forum.moderation.reports import COMMENT_MAX, REASON_LABELS, Resolution
 from forum.moderation.thread_actions import REASON_MAX
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if value else value
 
 
 class ReportForm(FlaskForm):
@@ -25,7 +22,7 @@ class ReportForm(FlaskForm):
     )
     comment = TextAreaField(
         "Comment for the moderators",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             Length(max=COMMENT_MAX, message=f"A comment has at most {COMMENT_MAX:,} characters.")
         ],
@@ -43,7 +40,7 @@ def _reason_field(label: str, *, required: bool = False) -> StringField:
     ]
     if required:
         validators.insert(0, DataRequired(message="Please give the reason the author will see."))
-    return StringField(label, filters=[_strip], validators=validators)
+    return StringField(label, filters=[strip], validators=validators)
 
 
 class ResolveReportsForm(FlaskForm):

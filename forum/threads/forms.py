@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from forum.boards.forms import combine, date_field, time_field, zone_field
 from forum.db import utcnow
+from forum.forms import strip
 from forum.threads.models import BODY_MAX, BODY_MIN, TITLE_MAX, TITLE_MIN
 
 _body_help = (
@@ -20,17 +21,16 @@ _body_help = (
 )
 
 
-def _strip(value: str | None) -> str | None:
-    return value.strip() if value else value
-
-
-def _title_field() -> StringField:
+def title_field(
+    label: str = "Title", required: str = "Please give the thread a title."
+) -> StringField:
+    """A thread title: the one rule for its length, wherever a title is typed."""
     return StringField(
-        "Title",
+        label,
         # Lengths are checked on the title as it will be stored, without surrounding spaces.
-        filters=[_strip],
+        filters=[strip],
         validators=[
-            DataRequired(message="Please give the thread a title."),
+            DataRequired(message=required),
             Length(
                 min=TITLE_MIN,
                 max=TITLE_MAX,
@@ -65,7 +65,7 @@ def _submission_field() -> HiddenField:
 
 
 class NewThreadForm(FlaskForm):
-    title = _title_field()
+    title = title_field()
     body = _body_field("Your message")
     submission = _submission_field()
 
@@ -125,5 +125,5 @@ class EditPostForm(FlaskForm):
 
 
 class EditFirstPostForm(FlaskForm):
-    title = _title_field()
+    title = title_field()
     body = _body_field("Text")

@@ -20,7 +20,7 @@ from forum.boards.models import Board
 from forum.boards.queries import all_boards
 from forum.db import db
 from forum.errors import ServiceError
-from forum.forms import form_status, show_service_error
+from forum.forms import form_status, show_service_error, strip
 from forum.moderation import restructure
 from forum.moderation.thread_actions import REASON_MAX
 from forum.moderation.views import bp
@@ -31,7 +31,8 @@ from forum.permissions import (
     can_see_thread,
     require,
 )
-from forum.threads.models import TITLE_MAX, TITLE_MIN, Thread
+from forum.threads.forms import title_field
+from forum.threads.models import Thread
 from forum.threads.queries import thread_or_404, thread_or_none
 
 _too_long = f"A reason has at most {REASON_MAX} characters."
@@ -44,10 +45,6 @@ def _reason_field() -> TextAreaField:
     )
 
 
-def _strip(value: str | None) -> str | None:
-    return value.strip() if value else value
-
-
 class MoveForm(FlaskForm):
     board = SelectField("Move to board", coerce=int, validate_choice=False)
     reason = _reason_field()
@@ -56,7 +53,7 @@ class MoveForm(FlaskForm):
 class MergeForm(FlaskForm):
     target = StringField(
         "Merge into thread",
-        filters=[_strip],
+        filters=[strip],
         description="The other thread's number or its address, such as /t/123/its-title.",
         validators=[DataRequired(message="Please give the thread to merge into.")],
     )
@@ -66,18 +63,7 @@ class MergeForm(FlaskForm):
 class SplitForm(FlaskForm):
     # Checked against the thread's posts by the service, which says what is wrong.
     posts = SelectMultipleField("Posts to split out", coerce=int, validate_choice=False)
-    title = StringField(
-        "Title of the new thread",
-        filters=[_strip],
-        validators=[
-            DataRequired(message="Please give the new thread a title."),
-            Length(
-                min=TITLE_MIN,
-                max=TITLE_MAX,
-                message=f"A title has {TITLE_MIN} to {TITLE_MAX} characters.",
-            ),
-        ],
-    )
+    title = title_field("Title of the new thread", "Please give the new thread a title.")
     board = SelectField("Board of the new thread", coerce=int, validate_choice=False)
     reason = _reason_field()
 
