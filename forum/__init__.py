@@ -9,7 +9,7 @@ from flask import Flask
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, error pages, commands."""
-    from forum import cli, headers, models, schema, templating  # noqa: F401 (models: metadata)
+    from forum import cli, headers, models, routing, schema, templating  # noqa: F401 (models)
     from forum.accounts.views import bp as accounts_bp
     from forum.accounts.views import load_user
     from forum.boards.views import bp as boards_bp
@@ -30,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_url_path="/static",
     )
     load_config(app, config)
+    routing.init_app(app)  # before any route is added: the converters apply to all of them
     db.init_app(app)
     schema.init_app(app)
     csrf.init_app(app)

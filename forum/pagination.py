@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from flask import Request
+from flask import Request, abort
+
+# A whole number, in ASCII digits ("²" and "٣" are digits to str.isdigit, not page numbers).
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+# No list here comes near a millionth page; a longer number is not read (nor sent to SQL).
+MAX_PAGE_DIGITS = 6
 
 
 def page_arg(request: Request) -> int:
-    """Return the requested page number; anything that is not a positive number is page 1."""
-    value = request.args.get("page", "1")
-    # isdigit() alone accepts "²", which int() refuses; only ASCII digits are page numbers.
-    is_number = value.isascii() and value.isdigit() and 0 < len(value) < 7
-    return int(value) if is_number and int(value) > 0 else 1
+    """Return the page asked for; 1 when ?page= is missing or not a whole number at all.
+
+    A whole number outside 1..999999 names a page that cannot exist: 404, like one past the
+    last page.
+    """
+    value = request.args.get("page", "")
+    if not _WHOLE_NUMBER.fullmatch(value):
+        return 1
+    if value.startswith("-") or len(value) > MAX_PAGE_DIGITS or int(value) < 1:
+        abort(404)
+    return int(value)
 
 
 @dataclass(frozen=True)

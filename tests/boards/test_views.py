@@ -282,7 +282,8 @@ def test_a_board_is_paginated_with_page_numbers(make_app):
     assert 'href="/b/webinar-1?page=2"' in first and 'href="/b/webinar-1?page=3"' in first
 
 
-@pytest.mark.parametrize("value", ["abc", "0", "-2", "2.0", "", "²", "٣", "9" * 10])
+# Whole numbers out of range (0, -2, 9999999999) are a 404: tests/test_bad_input.py.
+@pytest.mark.parametrize("value", ["abc", "2.0", "", "²", "٣", "-", "2x"])
 def test_a_bad_board_page_number_shows_the_first_page(make_app, value):
     app, ids = _board_with_threads(make_app, 3)
     response = app.test_client().get("/b/webinar-1", query_string={"page": value})

@@ -205,7 +205,8 @@ def test_a_thread_shows_twenty_posts_a_page(app, client):
     assert "(page 2)" in second.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("value", ["abc", "0", "-1", "1.5", "", "²", "１", "9" * 12, "2x"])
+# Whole numbers out of range (0, -1, 999999999999) are a 404: tests/test_bad_input.py.
+@pytest.mark.parametrize("value", ["abc", "1.5", "", "²", "１", "2x"])
 def test_a_bad_page_number_shows_the_first_page(make_app, value):
     app = make_app(POSTS_PER_PAGE=2)
     with app.app_context():

@@ -1,0 +1,47 @@
+"""URL converters: a path that no row could answer is a 404 before any view or query runs.
+
+Registered in place of Werkzeug's own `int` and `string` (`default`) converters, so
+every route, present and future, gets them without a change to its declaration.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
+
+# The id columns are INTEGER: PostgreSQL refuses a larger number (int4) with an error, and
+# SQLite's driver one past 2^63 with an OverflowError, instead of finding no row.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: a row id, 1 to MAX_ID, in ASCII digits."""
+
+    # Werkzeug's \d also matches other scripts' digits, which int() accepts (/t/١ is /t/1).
+    regex = r"[0-9]+"
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+    def to_python(self, value: str) -> Any:
+        # Refuse an over-long number before int() has to read thousands of digits.
+        if len(value) > len(str(MAX_ID)):
+            raise ValidationError()
+        return super().to_python(value)
+
+
+class TextConverter(UnicodeConverter):
+    """`<name>` in every route: a path segment without a NUL, which PostgreSQL cannot compare."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(map, *args, **kwargs)
+        self.regex = self.regex.replace("[^/]", "[^/\\x00]")
+
+
+def init_app(app: Flask) -> None:
+    """Replace the converters; call before any blueprint adds its routes."""
+    app.url_map.converters.update(int=IdConverter, default=TextConverter, string=TextConverter)

@@ -1,0 +1,168 @@
+"""Input people and scanners really send: ids past the columns, page numbers, NUL bytes.
+
+Every route is walked from the app's own URL map, so a route added later is covered without
+a change here. Requests are made as an administrator, so that no permission check answers
+before the bad input reaches the database. Run on SQLite and on PostgreSQL (which refuses
+an int4 past 2^31 - 1 and a NUL in text with an error, where SQLite does not).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.routing import IntegerConverter, Rule, UnicodeConverter
+
+from forum.accounts.models import Role
+from forum.boards.models import Board
+from forum.db import db
+from forum.threads.models import Thread
+from tests.factories import log_in, make_post, make_thread, make_user
+
+# Out of range for an INTEGER id or a page: zero, negative, one past int4, past int8, huge.
+OUT_OF_RANGE = [0, -1, 2**31, 2**63, 10**20]
+
+
+@pytest.fixture
+def app(make_app):  # type: ignore[no-untyped-def]
+    # Unhandled errors reach the 500 page, as in production, so a walk can list them all.
+    return make_app(PROPAGATE_EXCEPTIONS=False)
+
+
+@dataclass
+class World:
+    """One of everything a route can name, and an administrator's client."""
+
+    client: FlaskClient
+    ids: dict[str, int]
+    texts: dict[str, str]
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    with app.app_context():
+        admin = make_user(username="root", role=Role.ADMIN)
+        thread = make_thread()
+        post = make_post(thread=thread)
+        member = make_user(username="amina")
+        ids = {
+            "thread_id": thread.id,
+            "post_id": post.id,
+            "user_id": member.id,
+            "board_id": thread.board_id,
+        }
+        texts = {
+            "slug": make_board_slug(thread.board_id),
+            "username": member.username,
+            "kind": "host",
+        }
+        client = app.test_client()
+        db.session.add(admin)
+        log_in(client, admin)
+    return World(client, ids, texts)
+
+
+def make_board_slug(board_id: int) -> str:
+    board = db.session.get(Board, board_id)
+    assert board is not None
+    return board.slug
+
+
+def int_args(rule: Rule) -> set[str]:
+    return {name for name, c in rule._converters.items() if isinstance(c, IntegerConverter)}
+
+
+def text_args(rule: Rule) -> set[str]:
+    return {name for name, c in rule._converters.items() if isinstance(c, UnicodeConverter)}
+
+
+def url(rule: Rule, world: World, **values: object) -> str:
+    """Build the rule's path with real values for every argument not given."""
+    args: dict[str, object] = {}
+    for name in rule.arguments:
+        args[name] = values[name] if name in values else {**world.ids, **world.texts}[name]
+    path = "".join(str(args[part]) if is_arg else part for is_arg, part in _parts(rule))
+    return path
+
+
+def _parts(rule: Rule) -> list[tuple[bool, str]]:
+    # Built by hand: url_for would refuse (or quote) the very values under test.
+    parts, rest = [], rule.rule
+    while "<" in rest:
+        before, _, rest = rest.partition("<")
+        spec, _, rest = rest.partition(">")
+        parts += [(False, before), (True, spec.rpartition(":")[2])]
+    return [*parts, (False, rest)]
+
+
+def request(client: FlaskClient, method: str, path: str) -> int:
+    if method == "GET":
+        return client.get(path).status_code
+    return client.post(path, data={}).status_code
+
+
+def methods(rule: Rule) -> list[str]:
+    return sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
+
+
+# --- ids past the columns ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", OUT_OF_RANGE)
+def test_every_route_answers_an_id_out_of_range_with_a_404(app, world, value):
+    rules = [rule for rule in app.url_map.iter_rules() if int_args(rule)]
+    assert len(rules) > 30, "the walk found too few routes with an id to mean anything"
+    wrong = []
+    for rule in rules:
+        path = url(rule, world, **dict.fromkeys(int_args(rule), value))
+        for method in methods(rule):
+            status = request(world.client, method, path)
+            if status != 404:
+                wrong.append(f"{method} {path} ({rule.endpoint}): {status}")
+    assert wrong == []
+
+
+def test_the_walk_reaches_the_database_with_ids_in_range(app, world):
+    # Guards the walk above: with real ids the same requests find rows (not all 404s).
+    found = 0
+    for rule in (rule for rule in app.url_map.iter_rules() if int_args(rule)):
+        if "GET" in methods(rule) and request(world.client, "GET", url(rule, world)) < 404:
+            found += 1
+    assert found >= 12
+
+
+# --- page numbers ----------------------------------------------------------------------------
+
+# Lists cut into pages, and pages that list but have a single page (?page= means nothing).
+PAGED = ["/b/{slug}", "/t/{thread_id}/{thread_slug}", "/mod/log", "/mod/people"]
+SINGLE = ["/", "/u/{username}", "/mod", "/mod/reports", "/mod/posts", "/mod/accounts"]
+
+
+def listing(app: Flask, world: World, pattern: str) -> str:
+    with app.app_context():
+        thread = db.session.get_one(Thread, world.ids["thread_id"])
+        slug = thread.slug
+    return pattern.format(**world.ids, **world.texts, thread_slug=slug)
+
+
+@pytest.mark.parametrize("pattern", PAGED)
+def test_a_page_number_out_of_range_is_a_404(app, world, pattern):
+    path = listing(app, world, pattern)
+    assert world.client.get(path, query_string={"page": 1}).status_code == 200
+    wrong = {}
+    for value in [*OUT_OF_RANGE, 10**6]:
+        status = world.client.get(path, query_string={"page": value}).status_code
+        if status != 404:
+            wrong[value] = status
+    assert wrong == {}
+    # What is not a whole number at all is no page number: the first page (tests/boards/).
+    assert world.client.get(path, query_string={"page": "abc"}).status_code == 200
+
+
+@pytest.mark.parametrize("pattern", SINGLE)
+def test_pages_without_pages_ignore_any_page_number(app, world, pattern):
+    path = listing(app, world, pattern)
+    for value in [*OUT_OF_RANGE, "abc"]:
+        assert world.client.get(path, query_string={"page": value}).status_code == 200
