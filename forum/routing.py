@@ -1,14 +1,15 @@
-"""URL converters: a path that no row could answer is a 404 before any view or query runs.
+"""Addresses no row could answer are refused before any view or query runs.
 
-Registered in place of Werkzeug's own `int` and `string` (`default`) converters, so
-every route, present and future, gets them without a change to its declaration.
+The converters replace Werkzeug's own `int` and `string` (`default`), so every route, present
+and future, gets them without a change to its declaration; the query string is checked once
+for every request.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
 
 # The id columns are INTEGER: PostgreSQL refuses a larger number (int4) with an error, and
@@ -42,6 +43,13 @@ class TextConverter(UnicodeConverter):
         self.regex = self.regex.replace("[^/]", "[^/\\x00]")
 
 
+def refuse_nul_in_query() -> None:
+    """Answer 400 to a NUL in the query string: searches and filters send it to the database."""
+    if any("\x00" in key + value for key, value in request.args.items(multi=True)):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
-    """Replace the converters; call before any blueprint adds its routes."""
+    """Replace the converters and check query strings; call before any route is added."""
     app.url_map.converters.update(int=IdConverter, default=TextConverter, string=TextConverter)
+    app.before_request(refuse_nul_in_query)

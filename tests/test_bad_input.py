@@ -166,3 +166,38 @@ def test_pages_without_pages_ignore_any_page_number(app, world, pattern):
     path = listing(app, world, pattern)
     for value in [*OUT_OF_RANGE, "abc"]:
         assert world.client.get(path, query_string={"page": value}).status_code == 200
+
+
+# --- NUL bytes ---------------------------------------------------------------------------------
+
+NUL_TEXT = "before\x00after"
+
+
+def test_every_route_answers_a_nul_in_its_path_with_a_404(app, world):
+    rules = [rule for rule in app.url_map.iter_rules() if text_args(rule)]
+    assert len(rules) > 10, "the walk found too few routes with a name to mean anything"
+    wrong = []
+    for rule in rules:
+        for name in text_args(rule):
+            path = url(rule, world, **{name: "ab%00c"})
+            for method in methods(rule):
+                status = request(world.client, method, path)
+                if status != 404:
+                    wrong.append(f"{method} {path} ({rule.endpoint}): {status}")
+    assert wrong == []
+
+
+# Every parameter a page reads from its query string (searches, filters, ?next=, ?quote=).
+QUERY_PARAMETERS = ["q", "role", "action", "actor", "board", "next", "quote", "kind", "page"]
+
+
+def test_every_page_answers_a_nul_in_its_query_string_with_a_400(app, world):
+    rules = [rule for rule in app.url_map.iter_rules() if "GET" in methods(rule)]
+    wrong = []
+    for rule in (rule for rule in rules if rule.endpoint != "static"):
+        path = url(rule, world)
+        query = dict.fromkeys(QUERY_PARAMETERS, NUL_TEXT)
+        status = world.client.get(path, query_string=query).status_code
+        if status != 400:
+            wrong.append(f"GET {path} ({rule.endpoint}): {status}")
+    assert wrong == []
