@@ -7,6 +7,8 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from forum.db import db
+
 # Fields never echoed back on an error page: secrets, and hidden fields nobody typed.
 _SECRET_FIELDS = {
     "csrf_token", "password", "current_password", "new_password", "confirm", "submission"
@@ -40,10 +42,18 @@ def _typed_text() -> list[tuple[str, str]]:
         form = request.form
     except Exception:  # an over-long or broken body cannot be read back
         return []
-    return [(k, v) for k, v in form.items(multi=True) if k not in _SECRET_FIELDS and v.strip()]
+    # A NUL cannot be shown in a page: give it back visible (as forum.forms does).
+    return [
+        (k, v.replace("\x00", "\ufffd"))
+        for k, v in form.items(multi=True)
+        if k not in _SECRET_FIELDS and v.strip()
+    ]
 
 
 def _render(code: int, message: str) -> Response:
+    # The request failed: nothing it began is kept, and the page (its header loads the user
+    # and moderators' queue counts) must not run into a transaction a failed statement broke.
+    db.session.rollback()
     page = render_template(
         "errors/error.html",
         code=code,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from werkzeug.exceptions import TooManyRequests
 
 from tests.factories import log_in, make_post, make_user
@@ -104,3 +105,71 @@ def test_content_security_policy_forbids_inline_script_and_framing(client):
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
+
+
+@pytest.fixture
+def failing_save_app(make_app):  # type: ignore[no-untyped-def]
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+
+    @app.post("/_test/failed-save")
+    def failed_save():  # type: ignore[no-untyped-def]
+        from flask_login import current_user
+
+        from forum.accounts.models import User
+        from forum.db import db
+
+        # The same name as the signed-in user's: the save fails on the unique constraint,
+        # as any refused statement would, with the user loaded in the failed session.
+        db.session.add(
+            User(
+                username=current_user.username,
+                username_key=current_user.username_key,
+                email="copy@example.org",
+                password_hash="x",
+            )
+        )
+        db.session.commit()
+        return "saved"
+
+    return app
+
+
+def test_a_failed_save_renders_the_500_page_with_its_header(failing_save_app):
+    from forum.accounts.models import Role
+
+    client = failing_save_app.test_client()
+    with failing_save_app.app_context():
+        moderator = make_user(username="mira", role=Role.MODERATOR)
+        log_in(client, moderator)
+    # Under PROPAGATE_EXCEPTIONS=False a second exception, raised while rendering the error
+    # page, escapes the app and fails this request here.
+    response = client.post("/_test/failed-save")
+    assert response.status_code == 500
+    assert _in_layout(response)
+    page = response.get_data(as_text=True)
+    assert 'href="/u/mira"' in page  # the header, with the signed-in user
+    # and the queue counts: read in a fresh transaction, not skipped for the failed one.
+    assert "Moderation (0" in page
+
+
+def test_the_header_renders_after_a_failed_statement_even_outside_an_error_page(
+    failing_save_app,
+):
+    # The header's context processor reads the user's role: it must not raise when the
+    # session is broken (a view that caught the error and rendered a page of its own).
+    from flask import render_template_string
+    from flask_login import login_user
+
+    from forum.accounts.models import Role, User
+    from forum.db import db
+
+    with failing_save_app.app_context():
+        moderator_id = make_user(username="mira", role=Role.MODERATOR).id
+        copy_id = make_user(username="mira2").id
+    with failing_save_app.test_request_context("/"):
+        login_user(db.session.get_one(User, moderator_id))
+        db.session.get_one(User, copy_id).username_key = "mira"
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.commit()
+        page = render_template_string('{% include "_moderator_nav.html" %}')
+    assert "Moderation" in page

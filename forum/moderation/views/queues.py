@@ -69,9 +69,12 @@ def _counts() -> queues.QueueCounts:
 @bp.app_context_processor
 def queue_counts_in_header() -> dict[str, Any]:
     """Give moderators' pages their queue counts: one statement, for them only."""
-    if not has_request_context() or not can_review_queues(current_user):
+    if not has_request_context():
         return {}
     try:
+        # Inside the try: reading the user's role may load it, after a failed statement too.
+        if not can_review_queues(current_user):
+            return {}
         return {"queue_counts": _counts()}
     except SQLAlchemyError:
         # An error page rendered after a failed statement must still render.
