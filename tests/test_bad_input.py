@@ -8,16 +8,22 @@ an int4 past 2^31 - 1 and a NUL in text with an error, where SQLite does not).
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import re
 from dataclasses import dataclass
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_wtf import FlaskForm
 from werkzeug.routing import IntegerConverter, Rule, UnicodeConverter
 
+import forum
 from forum.accounts.models import Role
 from forum.boards.models import Board
 from forum.db import db
+from forum.forms import ForumForm
 from forum.threads.models import Thread
 from tests.factories import log_in, make_post, make_thread, make_user
 
@@ -201,3 +207,110 @@ def test_every_page_answers_a_nul_in_its_query_string_with_a_400(app, world):
         if status != 400:
             wrong.append(f"GET {path} ({rule.endpoint}): {status}")
     assert wrong == []
+
+
+def all_form_classes() -> list[type[FlaskForm]]:
+    """Return every form class the forum defines, wherever it lives (forms or views modules)."""
+    for module in pkgutil.walk_packages(forum.__path__, "forum."):
+        importlib.import_module(module.name)
+    found: dict[type[FlaskForm], None] = {}  # a form with two bases is reached twice
+    todo = list(FlaskForm.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        if cls.__module__.startswith("forum.") and cls is not ForumForm:
+            found[cls] = None
+    return list(found)
+
+
+def test_every_form_of_the_forum_is_built_on_the_shared_base():
+    forms = all_form_classes()
+    assert len(forms) > 20, "the walk found too few forms to mean anything"
+    assert [cls for cls in forms if not issubclass(cls, ForumForm)] == []
+
+
+def test_every_form_refuses_a_nul_in_every_field_and_keeps_the_text(app):
+    wrong = []
+    for cls in all_form_classes():
+        with app.test_request_context():
+            names = [field.name for field in cls(formdata=None, meta={"csrf": False})]
+        for name in names:
+            with app.test_request_context(method="POST", data={name: NUL_TEXT}):
+                form = cls(meta={"csrf": False})
+                accepted = form.validate()
+                errors = " ".join(form[name].errors)
+                kept = form[name].raw_data
+            if accepted or "NUL character" not in errors or kept != ["before\ufffdafter"]:
+                wrong.append(f"{cls.__name__}.{name}: accepted={accepted} {errors!r} {kept!r}")
+    assert wrong == []
+
+
+def everything(app: Flask) -> dict[str, list[tuple[object, ...]]]:
+    """Return every row of every table: a refused form must leave all of them as they were."""
+    with app.app_context():
+        return {
+            table.name: sorted(map(tuple, db.session.execute(table.select())), key=repr)
+            for table in db.metadata.sorted_tables
+        }
+
+
+# (path, the field that gets the NUL, the other fields, filled in as they would be)
+FORMS = {
+    "login": ("/login", "login", {"password": "correct horse battery"}),
+    "register": (
+        "/register",
+        "username",
+        {"email": "new@example.org", "password": "long enough 123", "confirm": "long enough 123"},
+    ),
+    "register, display name": (
+        "/register",
+        "display_name",
+        {
+            "username": "newbie",
+            "email": "new@example.org",
+            "password": "long enough 123",
+            "confirm": "long enough 123",
+        },
+    ),
+    "reply": ("/t/{thread_id}/reply", "body", {}),
+    "new thread": ("/b/{slug}/new", "title", {"body": "A body long enough to post."}),
+    "edit post": ("/p/{post_id}/edit", "body", {}),
+    "profile": ("/settings/profile", "bio", {"display_name": "Root"}),
+    "report": ("/p/{post_id}/report", "comment", {"reason": "other"}),
+}
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_nul_in_a_form_is_refused_next_to_the_field_with_the_text_kept(app, world, form):
+    path, field, others = FORMS[form]
+    path = path.format(**world.ids, **world.texts)
+    if form in ("login", "register", "register, display name"):
+        world.client.post("/logout")
+    before = everything(app)
+    response = world.client.post(path, data={**others, field: NUL_TEXT})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    message = re.search(rf'<p class="error" id="{field}-error">([^<]*)</p>', page)
+    assert message is not None and "NUL character" in message.group(1)
+    assert "before\ufffdafter" in page and "\x00" not in page
+    assert everything(app) == before
+
+
+def test_a_nul_in_a_hidden_field_is_refused_above_the_form(app, world):
+    world.client.post("/logout")
+    before = everything(app)
+    response = world.client.post(
+        "/login", data={"login": "root", "password": "correct horse battery", "next": NUL_TEXT}
+    )
+    assert response.status_code == 422
+    assert "NUL character" in response.get_data(as_text=True)
+    assert everything(app) == before
+
+
+def test_a_refused_token_gives_back_text_with_a_nul_made_visible(app, world):
+    response = world.client.post(
+        f"/t/{world.ids['thread_id']}/reply", data={"body": NUL_TEXT}, csrf=False
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "before\ufffdafter" in page and "\x00" not in page

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from forum.accounts.models import DISPLAY_NAME_MAX, USERNAME_MAX
 from forum.accounts.services import PASSWORD_MAX, PASSWORD_MIN
+from forum.forms import ForumForm
 
 _required = DataRequired(message="Please fill this in.")
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(ForumForm):
     username = StringField(
         "Username",
         validators=[_required, Length(max=USERNAME_MAX)],
@@ -37,14 +37,14 @@ class RegisterForm(FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(ForumForm):
     login = StringField("Username or email", validators=[_required, Length(max=254)])
     password = PasswordField("Password", validators=[_required, Length(max=PASSWORD_MAX)])
     remember = BooleanField("Keep me logged in on this device")
     next = HiddenField()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(ForumForm):
     display_name = StringField("Display name", validators=[Length(max=DISPLAY_NAME_MAX)])
     country = StringField("Country", validators=[Length(max=60)])
     organisation = StringField("Organisation", validators=[Length(max=120)])
@@ -56,7 +56,7 @@ class ProfileForm(FlaskForm):
     bio = TextAreaField("About you", validators=[Length(max=2000)])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(ForumForm):
     current_password = PasswordField("Current password", validators=[_required])
     new_password = PasswordField(
         "New password",

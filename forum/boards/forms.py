@@ -26,7 +26,7 @@ from forum.boards.services import (
     SUMMARY_MAX,
     is_web_link,
 )
-from forum.forms import strip
+from forum.forms import ForumForm, strip
 
 # The regions of the IANA database people live in (leaves out Etc/GMT+5, posixrules...).
 _REGIONS = ("Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe",
@@ -158,7 +158,7 @@ def _link_field(label: str, description: str) -> StringField:
     )
 
 
-class BoardForm(FlaskForm):
+class BoardForm(ForumForm):
     # Set by validate(): the start in UTC, None when no time of day is given.
     starts_at: datetime | None = None
 

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField, ValidationError
 from wtforms.validators import AnyOf, DataRequired, Length
 
-from forum.forms import strip
+from forum.forms import ForumForm, strip
 from forum.moderation.models import ReportReason
 from forum.moderation.reports import COMMENT_MAX, REASON_LABELS, Resolution
 from forum.moderation.thread_actions import REASON_MAX
 
 
-class ReportForm(FlaskForm):
+class ReportForm(ForumForm):
     reason = RadioField(
         "Why should a moderator look at this post?",
         choices=[SelectChoice(reason.value, label) for reason, label in REASON_LABELS.items()],
@@ -43,7 +42,7 @@ def _reason_field(label: str, *, required: bool = False) -> StringField:
     return StringField(label, filters=[strip], validators=validators)
 
 
-class ResolveReportsForm(FlaskForm):
+class ResolveReportsForm(ForumForm):
     """Hide the reported post (with a reason), or close its reports as edited or dismissed."""
 
     resolution = StringField(
@@ -56,5 +55,5 @@ class ResolveReportsForm(FlaskForm):
             raise ValidationError("Please give the reason the author will see.")
 
 
-class RejectPostForm(FlaskForm):
+class RejectPostForm(ForumForm):
     reason = _reason_field("Reason, shown to the author", required=True)

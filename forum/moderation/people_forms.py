@@ -6,10 +6,10 @@ Several forms share the page, so each has its own prefix: field names and ids ne
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from forum.forms import ForumForm
 from forum.moderation.people import REASON_MAX
 
 _too_long = Length(max=REASON_MAX, message=f"Use at most {REASON_MAX} characters.")
@@ -26,7 +26,7 @@ BOARD_ROLE_CHOICES = [
 ]
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(ForumForm):
     """A button with an optional reason: withdraw a board role, lift a suspension, unban."""
 
     reason = StringField(
@@ -36,7 +36,7 @@ class ReasonForm(FlaskForm):
     )
 
 
-class SiteRoleForm(FlaskForm):
+class SiteRoleForm(ForumForm):
     role = SelectField("Site role", choices=SITE_ROLE_CHOICES)
     reason = StringField(
         "Reason (optional)",
@@ -45,7 +45,7 @@ class SiteRoleForm(FlaskForm):
     )
 
 
-class BoardRoleForm(FlaskForm):
+class BoardRoleForm(ForumForm):
     board = SelectField("Board", coerce=int, choices=[])
     role = SelectField("Role on that board", choices=BOARD_ROLE_CHOICES)
     reason = StringField(
@@ -55,7 +55,7 @@ class BoardRoleForm(FlaskForm):
     )
 
 
-class SuspendForm(FlaskForm):
+class SuspendForm(ForumForm):
     until = DateField(
         "Suspended until",
         validators=[DataRequired(message="Please choose the day the suspension ends.")],
@@ -68,7 +68,7 @@ class SuspendForm(FlaskForm):
     )
 
 
-class BanForm(FlaskForm):
+class BanForm(ForumForm):
     reason = TextAreaField(
         "Reason",
         validators=[_required_reason, _too_long],

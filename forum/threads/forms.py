@@ -6,13 +6,12 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from forum.boards.forms import combine, date_field, time_field, zone_field
 from forum.db import utcnow
-from forum.forms import strip
+from forum.forms import ForumForm, strip
 from forum.threads.models import BODY_MAX, BODY_MIN, TITLE_MAX, TITLE_MIN
 
 _body_help = (
@@ -64,13 +63,13 @@ def _submission_field() -> HiddenField:
     )
 
 
-class NewThreadForm(FlaskForm):
+class NewThreadForm(ForumForm):
     title = title_field()
     body = _body_field("Your message")
     submission = _submission_field()
 
 
-class _AppearAtForm(FlaskForm):
+class _AppearAtForm(ForumForm):
     """A host's question appears at a date and time typed in a time zone (stored in UTC)."""
 
     appear_date = date_field("Date")
@@ -115,15 +114,15 @@ class RescheduleForm(_AppearAtForm):
         return self._validate_appear_at(required=True) and valid
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(ForumForm):
     body = _body_field("Your reply")
     submission = _submission_field()
 
 
-class EditPostForm(FlaskForm):
+class EditPostForm(ForumForm):
     body = _body_field("Text")
 
 
-class EditFirstPostForm(FlaskForm):
+class EditFirstPostForm(ForumForm):
     title = title_field()
     body = _body_field("Text")

@@ -18,7 +18,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from forum.errors import ServiceError
-from forum.forms import form_status, show_service_error
+from forum.forms import ForumForm, form_status, show_service_error
 from forum.moderation import post_actions, revisions, thread_actions
 from forum.moderation.thread_actions import REASON_MAX
 from forum.moderation.views import bp
@@ -36,14 +36,14 @@ from forum.threads.queries import post_or_404, thread_or_404
 _too_long = f"A reason has at most {REASON_MAX} characters."
 
 
-class LockForm(FlaskForm):
+class LockForm(ForumForm):
     reason = TextAreaField(
         "Reason, shown to readers (optional)",
         validators=[Optional(), Length(max=REASON_MAX, message=_too_long)],
     )
 
 
-class HideForm(FlaskForm):
+class HideForm(ForumForm):
     reason = TextAreaField(
         "Reason (recorded; shown to the author)",
         validators=[
@@ -53,7 +53,7 @@ class HideForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(ForumForm):
     """Nothing to fill in: the CSRF token, and a deliberate second click."""
 
 

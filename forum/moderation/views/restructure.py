@@ -12,7 +12,6 @@ import re
 from flask import flash, redirect, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -20,7 +19,7 @@ from forum.boards.models import Board
 from forum.boards.queries import all_boards
 from forum.db import db
 from forum.errors import ServiceError
-from forum.forms import form_status, show_service_error, strip
+from forum.forms import ForumForm, form_status, show_service_error, strip
 from forum.moderation import restructure
 from forum.moderation.thread_actions import REASON_MAX
 from forum.moderation.views import bp
@@ -45,12 +44,12 @@ def _reason_field() -> TextAreaField:
     )
 
 
-class MoveForm(FlaskForm):
+class MoveForm(ForumForm):
     board = SelectField("Move to board", coerce=int, validate_choice=False)
     reason = _reason_field()
 
 
-class MergeForm(FlaskForm):
+class MergeForm(ForumForm):
     target = StringField(
         "Merge into thread",
         filters=[strip],
@@ -60,7 +59,7 @@ class MergeForm(FlaskForm):
     reason = _reason_field()
 
 
-class SplitForm(FlaskForm):
+class SplitForm(ForumForm):
     # Checked against the thread's posts by the service, which says what is wrong.
     posts = SelectMultipleField("Posts to split out", coerce=int, validate_choice=False)
     title = title_field("Title of the new thread", "Please give the new thread a title.")
