@@ -12,8 +12,10 @@ import base64
 import gzip
 import itertools
 import json
+import os
 import uuid
 from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -60,11 +62,26 @@ def _portable(value: Any) -> Any:
     raise TypeError(f"a {type(value).__name__} cannot be written to a dump")
 
 
-def create(path: Path, *, gz: bool) -> IO[str]:
-    """Open a new dump for writing, gzip-compressed when `gz`."""
-    if gz:
-        return gzip.open(path, "wt", encoding="utf-8", newline="\n", compresslevel=6)
-    return open(path, "w", encoding="utf-8", newline="\n")
+# A dump holds password hashes, email addresses and session tokens: its owner reads it, nobody
+# else. The mode is given when the file is made (no window in which others could open it).
+PRIVATE_MODE = 0o600
+
+
+@contextmanager
+def create(path: Path, *, gz: bool) -> Iterator[IO[str]]:
+    """Make a new file readable by its owner only and write a dump to it (gzip when `gz`)."""
+    # O_EXCL: never reuse a file left behind, which may be readable by others (or a link).
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_MODE)
+    if not gz:
+        with open(fd, "w", encoding="utf-8", newline="\n") as out:
+            yield out
+        return
+    with (
+        open(fd, "wb") as raw,
+        gzip.open(raw, "wt", encoding="utf-8", newline="\n", compresslevel=6) as out,
+    ):
+        yield out
 
 
 def open_dump(path: Path) -> IO[str]:
