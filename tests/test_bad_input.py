@@ -60,7 +60,7 @@ def world(app: Flask) -> World:
             "board_id": thread.board_id,
         }
         texts = {
-            "slug": make_board_slug(thread.board_id),
+            "slug": db.session.get_one(Board, thread.board_id).slug,
             "username": member.username,
             "kind": "host",
         }
@@ -70,12 +70,7 @@ def world(app: Flask) -> World:
     return World(client, ids, texts)
 
 
-def make_board_slug(board_id: int) -> str:
-    board = db.session.get(Board, board_id)
-    assert board is not None
-    return board.slug
-
-
+# Arguments by converter type (Rule._converters: Werkzeug keeps no public map of them).
 def int_args(rule: Rule) -> set[str]:
     return {name for name, c in rule._converters.items() if isinstance(c, IntegerConverter)}
 
@@ -86,11 +81,8 @@ def text_args(rule: Rule) -> set[str]:
 
 def url(rule: Rule, world: World, **values: object) -> str:
     """Build the rule's path with real values for every argument not given."""
-    args: dict[str, object] = {}
-    for name in rule.arguments:
-        args[name] = values[name] if name in values else {**world.ids, **world.texts}[name]
-    path = "".join(str(args[part]) if is_arg else part for is_arg, part in _parts(rule))
-    return path
+    args = {**world.ids, **world.texts, **values}
+    return "".join(str(args[part]) if is_arg else part for is_arg, part in _parts(rule))
 
 
 def _parts(rule: Rule) -> list[tuple[bool, str]]:
