@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from forum.accounts.forms import ProfileForm
 from forum.moderation.people import REASON_MAX
 
 _too_long = Length(max=REASON_MAX, message=f"Use at most {REASON_MAX} characters.")
@@ -73,4 +74,14 @@ class BanForm(FlaskForm):
         "Reason",
         validators=[_required_reason, _too_long],
         description="Recorded in the moderation log. The account can no longer log in.",
+    )
+
+
+class ModerateProfileForm(ProfileForm):
+    """Someone else's public profile, as a moderator changes it: the fields and why."""
+
+    reason = TextAreaField(
+        "Reason",
+        validators=[_required_reason, _too_long],
+        description="Recorded in the moderation log, with the fields you changed.",
     )
