@@ -7,7 +7,15 @@ request, no session, no current_user. The actor's roles on boards come with the 
 
 Roles: the guest; a member (pending approval, suspended or in good standing); the author
 of the thing acted on; a host of a board (of this board or of another); a moderator of a
-board; a moderator everywhere; an administrator.
+board (of this board or of another); a moderator everywhere; an administrator.
+
+A suspension takes away every power a role gives until it ends: a suspended host,
+moderator or administrator reads what a suspended member reads and hosts, curates,
+moderates, reviews queues, reads the log and sanctions nobody. One exception: a suspended
+administrator still manages roles. Nobody may sanction an administrator (can_sanction),
+so their suspension is one left over from before they were promoted, which only role
+changes can clear (demote, lift, promote again), and the only administrator must never be
+locked out of them.
 """
 
 from __future__ import annotations
@@ -37,13 +45,21 @@ def in_good_standing(user: Any, now: datetime | None = None) -> bool:
     return _signed_in(user) and user.is_approved and not user.is_suspended(now or utcnow())
 
 
-def _curates(user: Any, board_id: int) -> bool:
+def on_duty(user: Any, now: datetime | None = None) -> bool:
+    """May use the powers of their roles: logged in, not banned, not suspended."""
+    return _signed_in(user) and not user.is_suspended(now or utcnow())
+
+
+def curates(user: Any, board_id: int, now: datetime | None = None) -> bool:
     """Hosts and moderators of a board look after its threads (pin, lock, highlight)."""
-    return _signed_in(user) and (user.moderates(board_id) or user.hosts(board_id))
+    return on_duty(user, now) and (user.moderates(board_id) or user.hosts(board_id))
 
 
-def _moderates(user: Any, board_id: int) -> bool:
-    return _signed_in(user) and user.moderates(board_id)
+def moderates(user: Any, board_id: int, now: datetime | None = None) -> bool:
+    """Moderators everywhere and the board's own moderators, while not suspended.
+
+    forum.threads.queries asks this too, so the SQL twin of can_see_thread agrees."""
+    return on_duty(user, now) and user.moderates(board_id)
 
 
 # --- seeing ------------------------------------------------------------------------------
@@ -56,28 +72,28 @@ def can_see_thread(user: Any, thread: Thread, now: datetime | None = None) -> bo
     now = now or utcnow()
     if thread.is_public(now):
         return True
-    if _moderates(user, thread.board_id):
+    if moderates(user, thread.board_id, now):
         return True
     is_author = _signed_in(user) and thread.author_id == user.id
     if thread.status == "visible":  # scheduled, or its first post awaits approval
         if thread.post_count == 0:
             return is_author
-        return _curates(user, thread.board_id)
+        return curates(user, thread.board_id, now)
     return thread.status == "hidden" and is_author
 
 
-def can_see_post(user: Any, post: Post, thread: Thread) -> bool:
+def can_see_post(user: Any, post: Post, thread: Thread, now: datetime | None = None) -> bool:
     """Whether the post stands in the thread for this reader (hidden ones as a notice)."""
     if post.status != "pending":
         return True
-    return _moderates(user, thread.board_id) or (_signed_in(user) and post.author_id == user.id)
+    return moderates(user, thread.board_id, now) or (_signed_in(user) and post.author_id == user.id)
 
 
-def can_read_post_text(user: Any, post: Post, thread: Thread) -> bool:
+def can_read_post_text(user: Any, post: Post, thread: Thread, now: datetime | None = None) -> bool:
     """Readers see "removed" in place of a hidden or deleted post; moderators read it."""
     if post.status in ("published", "pending"):
-        return can_see_post(user, post, thread)
-    return _moderates(user, thread.board_id)
+        return can_see_post(user, post, thread, now)
+    return moderates(user, thread.board_id, now)
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -87,21 +103,32 @@ def can_create_thread(user: Any, board: Board) -> bool:
     return in_good_standing(user)
 
 
-def can_post_question(user: Any, board: Board) -> bool:
+def can_post_question(user: Any, board: Board, now: datetime | None = None) -> bool:
     """Discussion questions come from the webinar's hosts (and its moderators)."""
-    return in_good_standing(user) and _curates(user, board.id)
+    return in_good_standing(user, now) and curates(user, board.id, now)
 
 
-def can_reply(user: Any, thread: Thread) -> bool:
-    if not in_good_standing(user) or thread.status != "visible":
+def can_reply(user: Any, thread: Thread, now: datetime | None = None) -> bool:
+    if not in_good_standing(user, now) or thread.status != "visible":
         return False
-    return not thread.is_locked or _curates(user, thread.board_id)
+    return not thread.is_locked or curates(user, thread.board_id, now)
 
 
-def can_edit_post(user: Any, post: Post, thread: Thread) -> bool:
-    if not in_good_standing(user):
+def can_quote_post(user: Any, post: Post, thread: Thread, now: datetime | None = None) -> bool:
+    """Quote a post in a reply: only published text the reader may read. A moderator reads
+    hidden, deleted and pending posts but may not quote them: a quote would publish again,
+    in a public reply, what was removed or never approved."""
+    return (
+        post.status == "published"
+        and can_reply(user, thread, now)
+        and can_read_post_text(user, post, thread, now)
+    )
+
+
+def can_edit_post(user: Any, post: Post, thread: Thread, now: datetime | None = None) -> bool:
+    if not in_good_standing(user, now):
         return False
-    if _moderates(user, thread.board_id):
+    if moderates(user, thread.board_id, now):
         return True
     return (
         post.author_id == user.id
@@ -137,68 +164,81 @@ def can_report_post(user: Any, post: Post) -> bool:
 
 
 def can_edit_profile(user: Any, profile: Any) -> bool:
-    return _signed_in(user) and (user.id == profile.id or user.is_admin)
+    """Edit one's own profile (the settings page, which always edits the signed-in account).
+
+    Moderators change someone else's through can_moderate_profile."""
+    return _signed_in(user) and user.id == profile.id
 
 
 # --- curating and moderating -------------------------------------------------------------
 
 
-def can_curate_thread(user: Any, thread: Thread) -> bool:
+def can_curate_thread(user: Any, thread: Thread, now: datetime | None = None) -> bool:
     """Pin, lock and highlight: moderators, and hosts within their own board."""
-    return _curates(user, thread.board_id)
+    return curates(user, thread.board_id, now)
 
 
-def can_edit_board(user: Any, board: Board) -> bool:
+def can_edit_board(user: Any, board: Board, now: datetime | None = None) -> bool:
     """Edit the webinar's details: its hosts, and moderators (suspended ones may not edit)."""
-    return in_good_standing(user) and _curates(user, board.id)
+    return in_good_standing(user, now) and curates(user, board.id, now)
 
 
-def can_moderate_thread(user: Any, thread: Thread) -> bool:
+def can_moderate_thread(user: Any, thread: Thread, now: datetime | None = None) -> bool:
     """Hide or restore a thread or its posts, split it, read earlier versions of posts."""
-    return _moderates(user, thread.board_id)
+    return moderates(user, thread.board_id, now)
 
 
-def can_move_thread(user: Any, thread: Thread, target: Board) -> bool:
-    return _moderates(user, thread.board_id) and _moderates(user, target.id)
+def can_move_thread(user: Any, thread: Thread, target: Board, now: datetime | None = None) -> bool:
+    return moderates(user, thread.board_id, now) and moderates(user, target.id, now)
 
 
-def can_merge_threads(user: Any, source: Thread, target: Thread) -> bool:
+def can_merge_threads(
+    user: Any, source: Thread, target: Thread, now: datetime | None = None
+) -> bool:
     return (
         source.id != target.id
-        and _moderates(user, source.board_id)
-        and _moderates(user, target.board_id)
+        and moderates(user, source.board_id, now)
+        and moderates(user, target.board_id, now)
     )
 
 
-def can_mark_insight(user: Any, post: Post, thread: Thread) -> bool:
+def can_mark_insight(user: Any, post: Post, thread: Thread, now: datetime | None = None) -> bool:
     """Key insights are picked by the board's moderators and the webinar's hosts."""
-    return post.status == "published" and _curates(user, thread.board_id)
+    return post.status == "published" and curates(user, thread.board_id, now)
 
 
-def can_review_queues(user: Any) -> bool:
+def can_review_queues(user: Any, now: datetime | None = None) -> bool:
     """Reports, posts awaiting approval and new accounts: moderators, everywhere or of a board."""
-    return _signed_in(user) and (user.is_moderator or "moderator" in _roles(user))
+    return on_duty(user, now) and (user.is_moderator or "moderator" in _roles(user))
 
 
-def can_approve_accounts(user: Any) -> bool:
-    return _signed_in(user) and user.is_moderator
+def can_approve_accounts(user: Any, now: datetime | None = None) -> bool:
+    return on_duty(user, now) and user.is_moderator
 
 
-def can_read_log(user: Any) -> bool:
-    return can_review_queues(user)
+def can_read_log(user: Any, now: datetime | None = None) -> bool:
+    return can_review_queues(user, now)
 
 
-def can_sanction(user: Any, target: Any) -> bool:
+def can_sanction(user: Any, target: Any, now: datetime | None = None) -> bool:
     """Moderators sanction members; only administrators sanction moderators; nobody
     sanctions an administrator (or themselves)."""
-    if not _signed_in(user) or user.id == target.id or target.is_admin:
+    if not on_duty(user, now) or user.id == target.id or target.is_admin:
         return False
     if target.is_moderator:
         return bool(user.is_admin)
     return bool(user.is_moderator)
 
 
+def can_moderate_profile(user: Any, profile: Any, now: datetime | None = None) -> bool:
+    """Clear or replace what someone else shows on their profile (an abusive bio or name):
+    whoever may sanction them, so never an administrator's, nor one's own (that is
+    can_edit_profile)."""
+    return can_sanction(user, profile, now)
+
+
 def can_manage_roles(user: Any) -> bool:
+    """Administrators; a suspended one too (see the module's docstring)."""
     return _signed_in(user) and user.is_admin
 
 

@@ -21,8 +21,18 @@ Roles (columns), all but the first signed in:
     host   host of this board (the board the thread is on)
     othr   host of another board
     bmod   board moderator: moderator of this board only
+    obmd   board moderator of another board (the one `othr` hosts) only
     mod    moderator everywhere
     admin  administrator
+    shst   suspended host of this board
+    sbmd   suspended board moderator of this board
+    smod   suspended moderator everywhere
+    sadm   suspended administrator (nobody may suspend one: a suspension left over from
+           before they were promoted)
+
+A suspension takes away what a role gives until it ends: the suspended columns (in their
+own table, SUSPENDED_TABLE) read as `susp` does, but for a suspended administrator's roles
+page (forum.permissions says why).
 
 States (the issue's four, and what else a thread or post can be):
     open       a public thread (post actions: a published reply in it)
@@ -64,9 +74,11 @@ from forum.permissions import (
     can_manage_roles,
     can_mark_insight,
     can_merge_threads,
+    can_moderate_profile,
     can_moderate_thread,
     can_move_thread,
     can_post_question,
+    can_quote_post,
     can_read_log,
     can_read_post_text,
     can_reply,
@@ -83,116 +95,267 @@ from forum.threads.models import Post, PostStatus, Thread, ThreadKind, ThreadSta
 
 # fmt: off
 MATRIX_TABLE = """
-action                   state      anon pend susp memb auth host othr bmod mod  admin
+action                      state      anon pend susp memb auth host othr bmod obmd mod  admin
 
-see_thread               open       Y    Y    Y    Y    Y    Y    Y    Y    Y    Y
-see_thread               locked     Y    Y    Y    Y    Y    Y    Y    Y    Y    Y
-see_thread               hidden     -    -    -    -    Y    -    -    Y    Y    Y
-see_thread               scheduled  -    -    -    -    -    Y    -    Y    Y    Y
-see_thread               held       -    -    -    -    Y    -    -    Y    Y    Y
-see_thread               withdrawn  -    -    -    -    -    -    -    Y    Y    Y
+see_thread                  open       Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y
+see_thread                  locked     Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y
+see_thread                  hidden     -    -    -    -    Y    -    -    Y    -    Y    Y
+see_thread                  scheduled  -    -    -    -    -    Y    -    Y    -    Y    Y
+see_thread                  held       -    -    -    -    Y    -    -    Y    -    Y    Y
+see_thread                  withdrawn  -    -    -    -    -    -    -    Y    -    Y    Y
 
-reply                    open       n    n    n    Y    Y    Y    Y    Y    Y    Y
-reply                    locked     n    n    n    n    n    Y    n    Y    Y    Y
-reply                    hidden     -    -    -    -    n    -    -    n    n    n
-reply                    scheduled  -    -    -    -    -    Y    -    Y    Y    Y
-reply                    held       -    -    -    -    Y    -    -    Y    Y    Y
-reply                    withdrawn  -    -    -    -    -    -    -    n    n    n
+reply                       open       n    n    n    Y    Y    Y    Y    Y    Y    Y    Y
+reply                       locked     n    n    n    n    n    Y    n    Y    n    Y    Y
+reply                       hidden     -    -    -    -    n    -    -    n    -    n    n
+reply                       scheduled  -    -    -    -    -    Y    -    Y    -    Y    Y
+reply                       held       -    -    -    -    Y    -    -    Y    -    Y    Y
+reply                       withdrawn  -    -    -    -    -    -    -    n    -    n    n
 
-withdraw_thread          open       n    n    n    n    Y    n    n    n    n    n
-withdraw_thread          locked     n    n    n    n    Y    n    n    n    n    n
-withdraw_thread          hidden     -    -    -    -    n    -    -    n    n    n
-withdraw_thread          scheduled  -    -    -    -    -    n    -    n    n    n
-withdraw_thread          held       -    -    -    -    Y    -    -    n    n    n
-withdraw_thread          withdrawn  -    -    -    -    -    -    -    n    n    n
-withdraw_replied_thread  open       n    n    n    n    n    n    n    n    n    n
+withdraw_thread             open       n    n    n    n    Y    n    n    n    n    n    n
+withdraw_thread             locked     n    n    n    n    Y    n    n    n    n    n    n
+withdraw_thread             hidden     -    -    -    -    n    -    -    n    -    n    n
+withdraw_thread             scheduled  -    -    -    -    -    n    -    n    -    n    n
+withdraw_thread             held       -    -    -    -    Y    -    -    n    -    n    n
+withdraw_thread             withdrawn  -    -    -    -    -    -    -    n    -    n    n
+withdraw_replied_thread     open       n    n    n    n    n    n    n    n    n    n    n
 
-curate_thread            open       n    n    n    n    n    Y    n    Y    Y    Y
-curate_thread            locked     n    n    n    n    n    Y    n    Y    Y    Y
-curate_thread            hidden     -    -    -    -    n    -    -    Y    Y    Y
-curate_thread            scheduled  -    -    -    -    -    Y    -    Y    Y    Y
-curate_thread            held       -    -    -    -    n    -    -    Y    Y    Y
-curate_thread            withdrawn  -    -    -    -    -    -    -    Y    Y    Y
+curate_thread               open       n    n    n    n    n    Y    n    Y    n    Y    Y
+curate_thread               locked     n    n    n    n    n    Y    n    Y    n    Y    Y
+curate_thread               hidden     -    -    -    -    n    -    -    Y    -    Y    Y
+curate_thread               scheduled  -    -    -    -    -    Y    -    Y    -    Y    Y
+curate_thread               held       -    -    -    -    n    -    -    Y    -    Y    Y
+curate_thread               withdrawn  -    -    -    -    -    -    -    Y    -    Y    Y
 
-moderate_thread          open       n    n    n    n    n    n    n    Y    Y    Y
-moderate_thread          locked     n    n    n    n    n    n    n    Y    Y    Y
-moderate_thread          hidden     -    -    -    -    n    -    -    Y    Y    Y
-moderate_thread          scheduled  -    -    -    -    -    n    -    Y    Y    Y
-moderate_thread          held       -    -    -    -    n    -    -    Y    Y    Y
-moderate_thread          withdrawn  -    -    -    -    -    -    -    Y    Y    Y
+moderate_thread             open       n    n    n    n    n    n    n    Y    n    Y    Y
+moderate_thread             locked     n    n    n    n    n    n    n    Y    n    Y    Y
+moderate_thread             hidden     -    -    -    -    n    -    -    Y    -    Y    Y
+moderate_thread             scheduled  -    -    -    -    -    n    -    Y    -    Y    Y
+moderate_thread             held       -    -    -    -    n    -    -    Y    -    Y    Y
+moderate_thread             withdrawn  -    -    -    -    -    -    -    Y    -    Y    Y
 
-move_thread_elsewhere    open       n    n    n    n    n    n    n    n    Y    Y
-move_thread_elsewhere    locked     n    n    n    n    n    n    n    n    Y    Y
-move_thread_elsewhere    hidden     -    -    -    -    n    -    -    n    Y    Y
-move_thread_elsewhere    scheduled  -    -    -    -    -    n    -    n    Y    Y
-move_thread_elsewhere    held       -    -    -    -    n    -    -    n    Y    Y
-move_thread_elsewhere    withdrawn  -    -    -    -    -    -    -    n    Y    Y
+move_thread_elsewhere       open       n    n    n    n    n    n    n    n    n    Y    Y
+move_thread_elsewhere       locked     n    n    n    n    n    n    n    n    n    Y    Y
+move_thread_elsewhere       hidden     -    -    -    -    n    -    -    n    -    Y    Y
+move_thread_elsewhere       scheduled  -    -    -    -    -    n    -    n    -    Y    Y
+move_thread_elsewhere       held       -    -    -    -    n    -    -    n    -    Y    Y
+move_thread_elsewhere       withdrawn  -    -    -    -    -    -    -    n    -    Y    Y
 
-merge_thread_here        open       n    n    n    n    n    n    n    Y    Y    Y
-merge_thread_here        locked     n    n    n    n    n    n    n    Y    Y    Y
-merge_thread_here        hidden     -    -    -    -    n    -    -    Y    Y    Y
-merge_thread_here        scheduled  -    -    -    -    -    n    -    Y    Y    Y
-merge_thread_here        held       -    -    -    -    n    -    -    Y    Y    Y
-merge_thread_here        withdrawn  -    -    -    -    -    -    -    Y    Y    Y
-merge_thread_elsewhere   open       n    n    n    n    n    n    n    n    Y    Y
+merge_thread_here           open       n    n    n    n    n    n    n    Y    n    Y    Y
+merge_thread_here           locked     n    n    n    n    n    n    n    Y    n    Y    Y
+merge_thread_here           hidden     -    -    -    -    n    -    -    Y    -    Y    Y
+merge_thread_here           scheduled  -    -    -    -    -    n    -    Y    -    Y    Y
+merge_thread_here           held       -    -    -    -    n    -    -    Y    -    Y    Y
+merge_thread_here           withdrawn  -    -    -    -    -    -    -    Y    -    Y    Y
+merge_thread_elsewhere      open       n    n    n    n    n    n    n    n    n    Y    Y
 
-see_post                 open       Y    Y    Y    Y    Y    Y    Y    Y    Y    Y
-see_post                 locked     Y    Y    Y    Y    Y    Y    Y    Y    Y    Y
-see_post                 hidden     Y    Y    Y    Y    Y    Y    Y    Y    Y    Y
-see_post                 scheduled  -    -    -    -    -    Y    -    Y    Y    Y
-see_post                 held       -    -    -    -    Y    -    -    Y    Y    Y
-see_post                 deleted    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y
+see_post                    open       Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y
+see_post                    locked     Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y
+see_post                    hidden     Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y
+see_post                    scheduled  -    -    -    -    -    Y    -    Y    -    Y    Y
+see_post                    held       -    -    -    -    Y    -    -    Y    -    Y    Y
+see_post                    deleted    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y
 
-read_post_text           open       Y    Y    Y    Y    Y    Y    Y    Y    Y    Y
-read_post_text           locked     Y    Y    Y    Y    Y    Y    Y    Y    Y    Y
-read_post_text           hidden     n    n    n    n    n    n    n    Y    Y    Y
-read_post_text           scheduled  -    -    -    -    -    Y    -    Y    Y    Y
-read_post_text           held       -    -    -    -    Y    -    -    Y    Y    Y
-read_post_text           deleted    n    n    n    n    n    n    n    Y    Y    Y
+read_post_text              open       Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y
+read_post_text              locked     Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y
+read_post_text              hidden     n    n    n    n    n    n    n    Y    n    Y    Y
+read_post_text              scheduled  -    -    -    -    -    Y    -    Y    -    Y    Y
+read_post_text              held       -    -    -    -    Y    -    -    Y    -    Y    Y
+read_post_text              deleted    n    n    n    n    n    n    n    Y    n    Y    Y
 
-edit_post                open       n    n    n    n    Y    n    n    Y    Y    Y
-edit_post                locked     n    n    n    n    n    n    n    Y    Y    Y
-edit_post                hidden     n    n    n    n    n    n    n    Y    Y    Y
-edit_post                scheduled  -    -    -    -    -    n    -    Y    Y    Y
-edit_post                held       -    -    -    -    Y    -    -    Y    Y    Y
-edit_post                deleted    n    n    n    n    n    n    n    Y    Y    Y
+quote_post                  open       n    n    n    Y    Y    Y    Y    Y    Y    Y    Y
+quote_post                  locked     n    n    n    n    n    Y    n    Y    n    Y    Y
+quote_post                  hidden     n    n    n    n    n    n    n    n    n    n    n
+quote_post                  scheduled  -    -    -    -    -    Y    -    Y    -    Y    Y
+quote_post                  held       -    -    -    -    n    -    -    n    -    n    n
+quote_post                  deleted    n    n    n    n    n    n    n    n    n    n    n
 
-delete_post              open       n    n    n    n    Y    n    n    n    n    n
-delete_post              locked     n    n    n    n    n    n    n    n    n    n
-delete_post              hidden     n    n    n    n    n    n    n    n    n    n
-delete_post              scheduled  -    -    -    -    -    n    -    n    n    n
-delete_post              held       -    -    -    -    Y    -    -    n    n    n
-delete_post              deleted    n    n    n    n    n    n    n    n    n    n
-delete_opening_post      open       n    n    n    n    n    n    n    n    n    n
+edit_post                   open       n    n    n    n    Y    n    n    Y    n    Y    Y
+edit_post                   locked     n    n    n    n    n    n    n    Y    n    Y    Y
+edit_post                   hidden     n    n    n    n    n    n    n    Y    n    Y    Y
+edit_post                   scheduled  -    -    -    -    -    n    -    Y    -    Y    Y
+edit_post                   held       -    -    -    -    Y    -    -    Y    -    Y    Y
+edit_post                   deleted    n    n    n    n    n    n    n    Y    n    Y    Y
 
-report_post              open       n    n    n    Y    n    Y    Y    Y    Y    Y
-report_post              locked     n    n    n    Y    n    Y    Y    Y    Y    Y
-report_post              hidden     n    n    n    n    n    n    n    n    n    n
-report_post              scheduled  -    -    -    -    -    Y    -    Y    Y    Y
-report_post              held       -    -    -    -    n    -    -    n    n    n
-report_post              deleted    n    n    n    n    n    n    n    n    n    n
+delete_post                 open       n    n    n    n    Y    n    n    n    n    n    n
+delete_post                 locked     n    n    n    n    n    n    n    n    n    n    n
+delete_post                 hidden     n    n    n    n    n    n    n    n    n    n    n
+delete_post                 scheduled  -    -    -    -    -    n    -    n    -    n    n
+delete_post                 held       -    -    -    -    Y    -    -    n    -    n    n
+delete_post                 deleted    n    n    n    n    n    n    n    n    n    n    n
+delete_opening_post         open       n    n    n    n    n    n    n    n    n    n    n
 
-mark_insight             open       n    n    n    n    n    Y    n    Y    Y    Y
-mark_insight             locked     n    n    n    n    n    Y    n    Y    Y    Y
-mark_insight             hidden     n    n    n    n    n    n    n    n    n    n
-mark_insight             scheduled  -    -    -    -    -    Y    -    Y    Y    Y
-mark_insight             held       -    -    -    -    n    -    -    n    n    n
-mark_insight             deleted    n    n    n    n    n    n    n    n    n    n
+report_post                 open       n    n    n    Y    n    Y    Y    Y    Y    Y    Y
+report_post                 locked     n    n    n    Y    n    Y    Y    Y    Y    Y    Y
+report_post                 hidden     n    n    n    n    n    n    n    n    n    n    n
+report_post                 scheduled  -    -    -    -    -    Y    -    Y    -    Y    Y
+report_post                 held       -    -    -    -    n    -    -    n    -    n    n
+report_post                 deleted    n    n    n    n    n    n    n    n    n    n    n
 
-create_thread            any        n    n    n    Y    Y    Y    Y    Y    Y    Y
-post_question            any        n    n    n    n    n    Y    n    Y    Y    Y
-edit_board               any        n    n    n    n    n    Y    n    Y    Y    Y
+mark_insight                open       n    n    n    n    n    Y    n    Y    n    Y    Y
+mark_insight                locked     n    n    n    n    n    Y    n    Y    n    Y    Y
+mark_insight                hidden     n    n    n    n    n    n    n    n    n    n    n
+mark_insight                scheduled  -    -    -    -    -    Y    -    Y    -    Y    Y
+mark_insight                held       -    -    -    -    n    -    -    n    -    n    n
+mark_insight                deleted    n    n    n    n    n    n    n    n    n    n    n
 
-write_at_all             any        n    n    n    Y    Y    Y    Y    Y    Y    Y
-review_queues            any        n    n    n    n    n    n    n    Y    Y    Y
-read_log                 any        n    n    n    n    n    n    n    Y    Y    Y
-approve_accounts         any        n    n    n    n    n    n    n    n    Y    Y
-manage_roles             any        n    n    n    n    n    n    n    n    n    Y
-sanction_member          any        n    n    n    n    n    n    n    n    Y    Y
-sanction_moderator       any        n    n    n    n    n    n    n    n    n    Y
-sanction_admin           any        n    n    n    n    n    n    n    n    n    n
-edit_own_profile         any        n    Y    Y    Y    Y    Y    Y    Y    Y    Y
-edit_authors_profile     any        n    n    n    n    Y    n    n    n    n    Y
+moderate_post               open       n    n    n    n    n    n    n    Y    n    Y    Y
+moderate_post               locked     n    n    n    n    n    n    n    Y    n    Y    Y
+moderate_post               hidden     n    n    n    n    n    n    n    Y    n    Y    Y
+moderate_post               scheduled  -    -    -    -    -    n    -    Y    -    Y    Y
+moderate_post               held       -    -    -    -    n    -    -    Y    -    Y    Y
+moderate_post               deleted    n    n    n    n    n    n    n    Y    n    Y    Y
+
+create_thread               any        n    n    n    Y    Y    Y    Y    Y    Y    Y    Y
+post_question               any        n    n    n    n    n    Y    n    Y    n    Y    Y
+edit_board                  any        n    n    n    n    n    Y    n    Y    n    Y    Y
+
+write_at_all                any        n    n    n    Y    Y    Y    Y    Y    Y    Y    Y
+review_queues               any        n    n    n    n    n    n    n    Y    Y    Y    Y
+read_log                    any        n    n    n    n    n    n    n    Y    Y    Y    Y
+approve_accounts            any        n    n    n    n    n    n    n    n    n    Y    Y
+manage_roles                any        n    n    n    n    n    n    n    n    n    n    Y
+sanction_member             any        n    n    n    n    n    n    n    n    n    Y    Y
+sanction_moderator          any        n    n    n    n    n    n    n    n    n    n    Y
+sanction_admin              any        n    n    n    n    n    n    n    n    n    n    n
+edit_own_profile            any        n    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y
+edit_authors_profile        any        n    n    n    n    Y    n    n    n    n    n    n
+moderate_authors_profile    any        n    n    n    n    n    n    n    n    n    Y    Y
+moderate_moderators_profile any        n    n    n    n    n    n    n    n    n    n    Y
+moderate_admins_profile     any        n    n    n    n    n    n    n    n    n    n    n
+moderate_own_profile        any        n    n    n    n    n    n    n    n    n    n    n
+"""
+
+# The same rows for staff under a suspension (a second table keeps lines short enough to
+# read): each column reads as `susp` does, but for a suspended administrator's roles page.
+SUSPENDED_TABLE = """
+action                      state      shst sbmd smod sadm
+
+see_thread                  open       Y    Y    Y    Y
+see_thread                  locked     Y    Y    Y    Y
+see_thread                  hidden     -    -    -    -
+see_thread                  scheduled  -    -    -    -
+see_thread                  held       -    -    -    -
+see_thread                  withdrawn  -    -    -    -
+
+reply                       open       n    n    n    n
+reply                       locked     n    n    n    n
+reply                       hidden     -    -    -    -
+reply                       scheduled  -    -    -    -
+reply                       held       -    -    -    -
+reply                       withdrawn  -    -    -    -
+
+withdraw_thread             open       n    n    n    n
+withdraw_thread             locked     n    n    n    n
+withdraw_thread             hidden     -    -    -    -
+withdraw_thread             scheduled  -    -    -    -
+withdraw_thread             held       -    -    -    -
+withdraw_thread             withdrawn  -    -    -    -
+withdraw_replied_thread     open       n    n    n    n
+
+curate_thread               open       n    n    n    n
+curate_thread               locked     n    n    n    n
+curate_thread               hidden     -    -    -    -
+curate_thread               scheduled  -    -    -    -
+curate_thread               held       -    -    -    -
+curate_thread               withdrawn  -    -    -    -
+
+moderate_thread             open       n    n    n    n
+moderate_thread             locked     n    n    n    n
+moderate_thread             hidden     -    -    -    -
+moderate_thread             scheduled  -    -    -    -
+moderate_thread             held       -    -    -    -
+moderate_thread             withdrawn  -    -    -    -
+
+move_thread_elsewhere       open       n    n    n    n
+move_thread_elsewhere       locked     n    n    n    n
+move_thread_elsewhere       hidden     -    -    -    -
+move_thread_elsewhere       scheduled  -    -    -    -
+move_thread_elsewhere       held       -    -    -    -
+move_thread_elsewhere       withdrawn  -    -    -    -
+
+merge_thread_here           open       n    n    n    n
+merge_thread_here           locked     n    n    n    n
+merge_thread_here           hidden     -    -    -    -
+merge_thread_here           scheduled  -    -    -    -
+merge_thread_here           held       -    -    -    -
+merge_thread_here           withdrawn  -    -    -    -
+merge_thread_elsewhere      open       n    n    n    n
+
+see_post                    open       Y    Y    Y    Y
+see_post                    locked     Y    Y    Y    Y
+see_post                    hidden     Y    Y    Y    Y
+see_post                    scheduled  -    -    -    -
+see_post                    held       -    -    -    -
+see_post                    deleted    Y    Y    Y    Y
+
+read_post_text              open       Y    Y    Y    Y
+read_post_text              locked     Y    Y    Y    Y
+read_post_text              hidden     n    n    n    n
+read_post_text              scheduled  -    -    -    -
+read_post_text              held       -    -    -    -
+read_post_text              deleted    n    n    n    n
+
+quote_post                  open       n    n    n    n
+quote_post                  locked     n    n    n    n
+quote_post                  hidden     n    n    n    n
+quote_post                  scheduled  -    -    -    -
+quote_post                  held       -    -    -    -
+quote_post                  deleted    n    n    n    n
+
+edit_post                   open       n    n    n    n
+edit_post                   locked     n    n    n    n
+edit_post                   hidden     n    n    n    n
+edit_post                   scheduled  -    -    -    -
+edit_post                   held       -    -    -    -
+edit_post                   deleted    n    n    n    n
+
+delete_post                 open       n    n    n    n
+delete_post                 locked     n    n    n    n
+delete_post                 hidden     n    n    n    n
+delete_post                 scheduled  -    -    -    -
+delete_post                 held       -    -    -    -
+delete_post                 deleted    n    n    n    n
+delete_opening_post         open       n    n    n    n
+
+report_post                 open       n    n    n    n
+report_post                 locked     n    n    n    n
+report_post                 hidden     n    n    n    n
+report_post                 scheduled  -    -    -    -
+report_post                 held       -    -    -    -
+report_post                 deleted    n    n    n    n
+
+mark_insight                open       n    n    n    n
+mark_insight                locked     n    n    n    n
+mark_insight                hidden     n    n    n    n
+mark_insight                scheduled  -    -    -    -
+mark_insight                held       -    -    -    -
+mark_insight                deleted    n    n    n    n
+
+moderate_post               open       n    n    n    n
+moderate_post               locked     n    n    n    n
+moderate_post               hidden     n    n    n    n
+moderate_post               scheduled  -    -    -    -
+moderate_post               held       -    -    -    -
+moderate_post               deleted    n    n    n    n
+
+create_thread               any        n    n    n    n
+post_question               any        n    n    n    n
+edit_board                  any        n    n    n    n
+
+write_at_all                any        n    n    n    n
+review_queues               any        n    n    n    n
+read_log                    any        n    n    n    n
+approve_accounts            any        n    n    n    n
+manage_roles                any        n    n    n    Y
+sanction_member             any        n    n    n    n
+sanction_moderator          any        n    n    n    n
+sanction_admin              any        n    n    n    n
+edit_own_profile            any        Y    Y    Y    Y
+edit_authors_profile        any        n    n    n    n
+moderate_authors_profile    any        n    n    n    n
+moderate_moderators_profile any        n    n    n    n
+moderate_admins_profile     any        n    n    n    n
+moderate_own_profile        any        n    n    n    n
 """
 # fmt: on
 
@@ -213,8 +376,17 @@ ROLES: dict[str, tuple[str, int, dict[str, Any]] | None] = {
     "host": ("host", 5, {"boards": {THIS_BOARD: {"host"}}}),
     "other_host": ("othr", 6, {"boards": {OTHER_BOARD: {"host"}}}),
     "board_moderator": ("bmod", 7, {"boards": {THIS_BOARD: {"moderator"}}}),
+    "other_board_moderator": ("obmd", 10, {"boards": {OTHER_BOARD: {"moderator"}}}),
     "moderator": ("mod", 8, {"role": Role.MODERATOR}),
     "admin": ("admin", 9, {"role": Role.ADMIN}),
+    "suspended_host": ("shst", 11, {"boards": {THIS_BOARD: {"host"}}, "suspended": True}),
+    "suspended_board_moderator": (
+        "sbmd",
+        12,
+        {"boards": {THIS_BOARD: {"moderator"}}, "suspended": True},
+    ),
+    "suspended_moderator": ("smod", 13, {"role": Role.MODERATOR, "suspended": True}),
+    "suspended_admin": ("sadm", 14, {"role": Role.ADMIN, "suspended": True}),
 }
 
 
@@ -362,6 +534,14 @@ def _edit_own_profile(user: Any, state: str) -> str:
     return _cell(can_edit_profile(user, user))
 
 
+def _moderate_profile_of(target: User) -> Callable[..., str]:
+    return lambda user, state: _cell(can_moderate_profile(user, target))
+
+
+def _moderate_own_profile(user: Any, state: str) -> str:
+    return _cell(can_moderate_profile(user, user))
+
+
 # Each action: the predicate it puts to the test, and how a cell is worked out.
 ACTIONS: dict[str, tuple[Callable[..., bool], Callable[[Any, str], str]]] = {
     "see_thread": (can_see_thread, _see_thread),
@@ -388,6 +568,7 @@ ACTIONS: dict[str, tuple[Callable[..., bool], Callable[[Any, str], str]]] = {
     ),
     "see_post": (can_see_post, _see_post),
     "read_post_text": (can_read_post_text, _on_post(can_read_post_text)),
+    "quote_post": (can_quote_post, _on_post(can_quote_post)),
     "edit_post": (can_edit_post, _on_post(can_edit_post)),
     "delete_post": (can_delete_post, _on_post(can_delete_post)),
     "delete_opening_post": (can_delete_post, _on_post(can_delete_post, position=1)),
@@ -396,6 +577,11 @@ ACTIONS: dict[str, tuple[Callable[..., bool], Callable[[Any, str], str]]] = {
         _on_post(lambda user, post, thread: can_report_post(user, post)),
     ),
     "mark_insight": (can_mark_insight, _on_post(can_mark_insight)),
+    # Hide a reply, approve a held one: the thread's moderators, once they see the post.
+    "moderate_post": (
+        can_moderate_thread,
+        _on_post(lambda user, post, thread: can_moderate_thread(user, thread)),
+    ),
     "create_thread": (can_create_thread, _on_site(lambda user: can_create_thread(user, _board()))),
     "post_question": (can_post_question, _on_site(lambda user: can_post_question(user, _board()))),
     "edit_board": (can_edit_board, _on_site(lambda user: can_edit_board(user, _board()))),
@@ -412,6 +598,16 @@ ACTIONS: dict[str, tuple[Callable[..., bool], Callable[[Any, str], str]]] = {
         can_edit_profile,
         _on_site(lambda user: can_edit_profile(user, _user(AUTHOR_ID))),
     ),
+    "moderate_authors_profile": (can_moderate_profile, _moderate_profile_of(_user(AUTHOR_ID))),
+    "moderate_moderators_profile": (
+        can_moderate_profile,
+        _moderate_profile_of(_user(91, role=Role.MODERATOR)),
+    ),
+    "moderate_admins_profile": (
+        can_moderate_profile,
+        _moderate_profile_of(_user(92, role=Role.ADMIN)),
+    ),
+    "moderate_own_profile": (can_moderate_profile, _moderate_own_profile),
 }
 
 
@@ -426,7 +622,21 @@ def _parse(table: str) -> tuple[list[str], dict[tuple[str, str], dict[str, str]]
     return columns, rows
 
 
-COLUMNS, MATRIX = _parse(MATRIX_TABLE)
+def _join(
+    *tables: tuple[list[str], dict[tuple[str, str], dict[str, str]]],
+) -> tuple[list[str], dict[tuple[str, str], dict[str, str]]]:
+    """Put the columns of tables with the same rows side by side."""
+    columns: list[str] = []
+    rows: dict[tuple[str, str], dict[str, str]] = {}
+    for table_columns, table_rows in tables:
+        assert not rows or list(table_rows) == list(rows), "the tables' rows differ"
+        columns += table_columns
+        for key, cells in table_rows.items():
+            rows.setdefault(key, {}).update(cells)
+    return columns, rows
+
+
+COLUMNS, MATRIX = _join(_parse(MATRIX_TABLE), _parse(SUSPENDED_TABLE))
 CASES = [
     pytest.param(action, state, role, expected, id=f"{action}-{state}-{role}")
     for (action, state), cells in MATRIX.items()
@@ -453,7 +663,7 @@ def test_the_matrix_has_a_column_per_role_and_a_row_per_action_and_state() -> No
     for action in ACTIONS:
         states = tuple(state for name, state in MATRIX if name == action)
         assert states in (THREAD_STATES, POST_STATES, ("open",), ("any",)), (action, states)
-    assert len(CASES) == len(MATRIX) * len(ROLES) == 94 * 10
+    assert len(CASES) == len(MATRIX) * len(ROLES) == 110 * 15
 
 
 def test_every_template_predicate_appears_in_the_matrix() -> None:
@@ -536,6 +746,36 @@ def test_a_suspension_that_has_ended_no_longer_counts() -> None:
     member.suspended_until = utcnow() - timedelta(minutes=1)
     assert in_good_standing(member) is True
     assert can_reply(member, _thread()) is True
+
+
+SUSPENDED_STAFF = ["suspended_host", "suspended_board_moderator", "suspended_moderator"]
+
+
+@pytest.mark.parametrize("role", SUSPENDED_STAFF)
+def test_staff_get_their_powers_back_when_the_suspension_ends(role: str) -> None:
+    # The predicates read the clock they are given: a week and a day later, it has ended.
+    later = utcnow() + timedelta(days=8)
+    staff = actor(role)
+    thread = _thread("scheduled")
+    assert can_see_thread(staff, thread) is False
+    assert can_curate_thread(staff, thread) is False
+    assert can_see_thread(staff, thread, later) is True
+    assert can_curate_thread(staff, thread, later) is True
+    assert can_post_question(staff, _board(), later) is True
+
+
+def test_a_suspended_moderator_moderates_again_once_the_suspension_ends() -> None:
+    later = utcnow() + timedelta(days=8)
+    moderator, member = actor("suspended_moderator"), _user(90)
+    post, thread = _reply("held")
+    assert (can_review_queues(moderator), can_review_queues(moderator, later)) == (False, True)
+    assert (can_sanction(moderator, member), can_sanction(moderator, member, later)) == (
+        False,
+        True,
+    )
+    assert can_see_post(moderator, post, thread) is False
+    assert can_see_post(moderator, post, thread, later) is True
+    assert can_moderate_thread(moderator, thread, later) is True
 
 
 # --- Rules the table does not show --------------------------------------------------------

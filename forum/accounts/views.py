@@ -85,7 +85,8 @@ def logout() -> ResponseReturnValue:
 def profile(username: str) -> ResponseReturnValue:
     user = queries.user_by_username_or_404(username)
     posts = queries.recent_posts(user)
-    return render_template("accounts/profile.html", user=user, posts=posts)
+    post_count = queries.shown_post_count(user)
+    return render_template("accounts/profile.html", user=user, posts=posts, post_count=post_count)
 
 
 @bp.route("/settings/profile", methods=["GET", "POST"])

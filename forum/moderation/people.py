@@ -1,9 +1,10 @@
-"""Roles and sanctions: what administrators and moderators change about a person.
+"""Roles, sanctions and profiles: what administrators and moderators change about a person.
 
 Every use case takes the actor (None for a command run on the server, logged as "system"),
 the person and the reason, commits once, writes one log entry when something changed and
 returns whether it did. Who may call which is decided by the views (can_manage_roles,
-can_sanction); the rules that protect the forum itself (the last administrator) live here.
+can_sanction, can_moderate_profile); the rules that protect the forum itself (the last
+administrator) live here.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from forum.accounts.models import Role, User, new_session_token
+from forum.accounts.services import PROFILE_FIELDS
 from forum.boards.models import Board, BoardRole, BoardRoleKind
 from forum.db import db, utcnow
 from forum.errors import ServiceError
@@ -272,5 +274,31 @@ def unban(actor: Any, user: User, reason: str = "") -> bool:
         return False
     user.is_active, user.ban_reason = True, ""
     log.record(actor, "unban", target_type="user", target_id=user.id, reason=reason)
+    db.session.commit()
+    return True
+
+
+# --- profiles ------------------------------------------------------------------------------
+
+
+def edit_profile(actor: Any, user: User, *, reason: str, **fields: str) -> bool:
+    """Clear or replace what `user` shows on their public profile (an abusive bio, name,
+    organisation...). Never their email or password: those stay the account holder's."""
+    reason = _reason(reason, required=True)
+    wanted = {name: (fields[name] or "").strip() for name in PROFILE_FIELDS if name in fields}
+    changed = sorted(name for name, value in wanted.items() if getattr(user, name) != value)
+    if not changed:
+        return False
+    for name in changed:
+        setattr(user, name, wanted[name])
+    # Which fields, not their old text: the log keeps no copy of what was abusive.
+    log.record(
+        actor,
+        "edit_profile",
+        target_type="user",
+        target_id=user.id,
+        reason=reason,
+        details={"fields": ", ".join(changed)},
+    )
     db.session.commit()
     return True

@@ -9,6 +9,7 @@ from __future__ import annotations
 from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from forum.accounts.forms import ProfileForm
 from forum.forms import ForumForm
 from forum.moderation.people import REASON_MAX
 
@@ -73,4 +74,14 @@ class BanForm(ForumForm):
         "Reason",
         validators=[_required_reason, _too_long],
         description="Recorded in the moderation log. The account can no longer log in.",
+    )
+
+
+class ModerateProfileForm(ProfileForm):
+    """Someone else's public profile, as a moderator changes it: the fields and why."""
+
+    reason = TextAreaField(
+        "Reason",
+        validators=[_required_reason, _too_long],
+        description="Recorded in the moderation log, with the fields you changed.",
     )

@@ -18,17 +18,18 @@ from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import User
 from forum.db import UTCDateTime, db, utcnow
-from forum.permissions import can_see_post, can_see_thread
+from forum.permissions import can_see_post, can_see_thread, curates, moderates
 from forum.threads.models import Post, PostStatus, Thread, ThreadStatus
 
 
-def visibility_level(viewer: Any, board_id: int) -> str:
+def visibility_level(viewer: Any, board_id: int, now: datetime | None = None) -> str:
     """Return which of the four sets of a board's threads `viewer` may see (see below)."""
     if not (viewer.is_authenticated and viewer.is_active):
         return "public"
-    if viewer.moderates(board_id):
+    # A suspended host or moderator reads what a member reads (forum.permissions).
+    if moderates(viewer, board_id, now):
         return "all"
-    return "host" if viewer.hosts(board_id) else "member"
+    return "host" if curates(viewer, board_id, now) else "member"
 
 
 def visible_to(level: str) -> sa.ColumnElement[bool]:
@@ -171,6 +172,6 @@ def thread_page(thread: Thread, viewer: Any, *, page: int, per_page: int) -> Seq
         "first": first,
         "last": first + per_page - 1,
         "viewer_id": viewer.id if signed_in else -1,
-        "sees_pending": signed_in and viewer.moderates(thread.board_id),
+        "sees_pending": moderates(viewer, thread.board_id),
     }
     return db.session.execute(_posts_in_range(), params).all()

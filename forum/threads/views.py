@@ -14,6 +14,7 @@ from forum.permissions import (
     can_create_thread,
     can_edit_post,
     can_post_question,
+    can_quote_post,
     can_reply,
     can_see_thread,
     require,
@@ -136,12 +137,15 @@ def reply(thread_id: int) -> ResponseReturnValue:
 
 
 def _quoted_post(thread: Thread) -> Post | None:
-    """Return the post named by ?quote= if it is in this thread; ignore anything else."""
+    """Return the post named by ?quote= if it is in this thread and the reader may quote
+    it (can_quote_post: published text they may read); ignore anything else."""
     quote_id = request.args.get("quote", "")
     if not (quote_id.isascii() and quote_id.isdigit()):
         return None
     post = queries.post_or_none(int(quote_id), current_user)
-    return post if post is not None and post.thread_id == thread.id else None
+    if post is None or post.thread_id != thread.id:
+        return None
+    return post if can_quote_post(current_user, post, thread) else None
 
 
 @bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])

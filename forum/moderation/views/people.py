@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import abort, flash, redirect, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -15,16 +15,18 @@ from wtforms import SelectChoice
 
 from forum.accounts.models import User
 from forum.accounts.queries import user_by_username_or_404
+from forum.accounts.services import PROFILE_FIELDS
 from forum.boards.models import Board, BoardRoleKind
 from forum.boards.queries import all_boards
 from forum.db import utcnow
 from forum.errors import ServiceError
-from forum.forms import show_service_error
+from forum.forms import form_status, show_service_error
 from forum.moderation import log_queries, people, people_queries
 from forum.moderation.log_queries import LogFilters
 from forum.moderation.people_forms import (
     BanForm,
     BoardRoleForm,
+    ModerateProfileForm,
     ReasonForm,
     SiteRoleForm,
     SuspendForm,
@@ -34,6 +36,7 @@ from forum.pagination import Pagination, page_arg
 from forum.permissions import (
     can_approve_accounts,
     can_manage_roles,
+    can_moderate_profile,
     can_read_log,
     can_sanction,
     require,
@@ -308,3 +311,28 @@ def unban(username: str) -> ResponseReturnValue:
         "{name} can log in again.",
         "{name} was not banned: nothing changed.",
     )
+
+
+@bp.route("/mod/people/<username>/profile", methods=["GET", "POST"])
+@login_required
+def moderate_profile(username: str) -> ResponseReturnValue:
+    """Clear or replace what someone else shows on their profile (never email or password)."""
+    someone = user_by_username_or_404(username)
+    require(can_moderate_profile(current_user, someone))
+    form = ModerateProfileForm(obj=someone)
+    if form.validate_on_submit():
+        try:
+            changed = people.edit_profile(
+                _actor(),
+                someone,
+                reason=form.reason.data,
+                **{name: form[name].data for name in PROFILE_FIELDS},
+            )
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            done = f"{someone.username}'s profile is changed."
+            flash(done if changed else "Nothing changed.", "success" if changed else "info")
+            return redirect(url_for("accounts.profile", username=someone.username))
+    page = render_template("moderation/moderate_profile.html", person=someone, form=form)
+    return page, form_status(form)
