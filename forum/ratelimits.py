@@ -1,15 +1,21 @@
-"""Rate limits on the actions abuse goes for: logging in, registering, posting.
+"""Rate limits on the actions abuse goes for: logging in, registering, posting, editing.
 
 Counters live in Redis when FORUM_RATELIMIT_STORAGE_URL is set (shared by every worker and
 host), in memory otherwise. Each limit is configuration (FORUM_RATELIMIT_<NAME>), so a
 community can loosen or tighten it without a release.
+
+A limit counts a request at the door, before the view does any work: a refused form, a
+request still rendering its Markdown or hashing a password, one that crashes or times out,
+and many sent at once all cost what they cost the server. (Counting only what was stored,
+after the response, let all of those through for free.) Password checks have their own
+rules, in forum/login_attempts.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Response, current_app, request
+from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -38,6 +44,7 @@ DEFAULT_LIMITS = {
     "RATELIMIT_REGISTER": "10 per hour",
     "RATELIMIT_NEW_THREAD": "10 per hour",
     "RATELIMIT_REPLY": "6 per minute; 120 per hour",
+    "RATELIMIT_EDIT": "10 per minute; 100 per hour",
     "RATELIMIT_REPORT": "10 per hour",
 }
 
@@ -47,23 +54,8 @@ def configured(name: str) -> Callable[[], str]:
     return lambda: str(current_app.config[name])
 
 
-def login_account_key() -> str:
-    """Key login attempts by the account tried: guessing at one account from many addresses."""
-    return "login:" + request.form.get("login", "").strip().lower()
-
-
 def member_key() -> str:
     """Key posting limits by account (several members may share one address)."""
     if current_user.is_authenticated:
         return f"user:{current_user.id}"
     return get_remote_address()
-
-
-def refused(response: Response) -> bool:
-    """Count a failed login: a wrong password is answered with the form again, not a redirect."""
-    return response.status_code != 302
-
-
-def accepted(response: Response) -> bool:
-    """Count what was stored: a refused form (422) costs nothing."""
-    return response.status_code == 302
