@@ -13,7 +13,9 @@ rules, in forum/login_attempts.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_limiter import Limiter
@@ -59,3 +61,28 @@ def member_key() -> str:
     if current_user.is_authenticated:
         return f"user:{current_user.id}"
     return get_remote_address()
+
+
+# Storages whose counters live inside one process: each worker would count on its own.
+_PER_PROCESS_SCHEMES = {"memory", "async+memory"}
+
+
+def shared_storage_problem(workers: int, config: Mapping[str, Any]) -> str | None:
+    """Return why `workers` processes cannot serve an app with this configuration, or None.
+
+    With per-process counters every worker grants the whole limit again: 3 workers let
+    about three times as many attempts through (85 failed logins past a limit of 30).
+    An app without rate limits (RATELIMIT_ENABLED false or absent) needs no shared storage.
+    """
+    if workers <= 1 or not config.get("RATELIMIT_ENABLED"):
+        return None
+    storage = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if urlsplit(storage).scheme not in _PER_PROCESS_SCHEMES:
+        return None
+    return (
+        f"Refusing to start {workers} workers with rate-limit counters kept in each process "
+        f"({storage}): every worker would count on its own and let {workers} times as many "
+        "attempts through. Set FORUM_RATELIMIT_STORAGE_URL=redis://HOST:6379/N to share them "
+        "between workers, or run one worker (GUNICORN_WORKERS=1). Only for benchmarks: "
+        "FORUM_RATELIMIT_ENABLED=false turns rate limits off."
+    )
