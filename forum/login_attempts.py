@@ -41,8 +41,9 @@ View = Callable[..., ResponseReturnValue]
 
 # Namespaces of the three counters in the storage.
 _ADDRESS, _ACCOUNT, _FAILED_FROM = "login-address", "login-account", "login-failed-from"
-# The login form's own limit: a longer name (or one with a NUL, which PostgreSQL refuses in
-# text) names no account and is not looked up.
+# No username or email address is longer (an address has at most 254 characters): a longer
+# name, or one with a NUL (which PostgreSQL refuses in text), names no account and is not
+# looked up.
 _LOGIN_MAX = 254
 
 
