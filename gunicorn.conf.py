@@ -2,7 +2,9 @@
 
 Workers keep no state of their own (sessions are signed cookies, rate-limit counters live
 in Redis when FORUM_RATELIMIT_STORAGE_URL is set), so any number of them, on any number
-of hosts, can serve behind a reverse proxy.
+of hosts, can serve behind a reverse proxy. Without Redis the counters would live in each
+worker, which would count on its own: gunicorn then refuses to start more than one worker
+(forum.ratelimits.shared_storage_problem says why).
 """
 
 import multiprocessing
@@ -27,6 +29,21 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
 
 
+def _refuse_per_process_rate_limits(server, app):  # noqa: ANN001
+    from forum.ratelimits import shared_storage_problem
+
+    problem = shared_storage_problem(server.cfg.workers, getattr(app, "config", {}))
+    if problem:
+        # gunicorn prints a RuntimeError's message and exits with status 1.
+        raise RuntimeError(problem)
+
+
+def on_starting(server):  # noqa: ANN001
+    # Before any worker starts; a preloaded app is loaded by now.
+    if server.cfg.preload_app:
+        _refuse_per_process_rate_limits(server, server.app.wsgi())
+
+
 def pre_fork(server, worker):  # noqa: ANN001, ARG001
     # Move what the master loaded out of the garbage collector's reach: collections in a
     # worker then never touch (and so never copy) the pages it shares with the master.
@@ -35,9 +52,13 @@ def pre_fork(server, worker):  # noqa: ANN001, ARG001
     gc.freeze()
 
 
-def post_fork(server, worker):  # noqa: ANN001, ARG001
-    # Connections opened in the master (e.g. by preloading) must not be shared by workers.
+def post_fork(server, worker):  # noqa: ANN001
     app = worker.app.wsgi()
+    if not server.cfg.preload_app:
+        # Each worker loads its own app: the first to find the problem fails to boot, and
+        # gunicorn stops.
+        _refuse_per_process_rate_limits(server, app)
+    # Connections opened in the master (e.g. by preloading) must not be shared by workers.
     if "sqlalchemy" not in getattr(app, "extensions", {}):
         return
     from forum.db import db

@@ -90,11 +90,21 @@ def _which_is_taken(username: str, email: str) -> ServiceError:
     )
 
 
-def authenticate(login: str, password: str) -> User | None:
-    """Return the active account that `login` (username or email) and `password` open."""
+def _named_by(login: str) -> sa.ColumnElement[bool]:
+    """Match the account `login` names: an email address, or a username in any case."""
     key = login.strip().lower()
     column = User.email if "@" in key else User.username_key
-    user = db.session.scalar(sa.select(User).where(column == key))
+    return column == key
+
+
+def account_id_for_login(login: str) -> int | None:
+    """Return the id of the account `login` (username or email) names, or None."""
+    return db.session.scalar(sa.select(User.id).where(_named_by(login)))
+
+
+def authenticate(login: str, password: str) -> User | None:
+    """Return the active account that `login` (username or email) and `password` open."""
+    user = db.session.scalar(sa.select(User).where(_named_by(login)))
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         return None

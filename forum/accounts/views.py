@@ -13,8 +13,9 @@ from forum.accounts.models import User
 from forum.accounts.redirects import safe_next
 from forum.errors import ServiceError
 from forum.forms import form_status, show_service_error
+from forum.login_attempts import limit_password_checks, login_form_account, signed_in_account
 from forum.permissions import can_edit_profile, require
-from forum.ratelimits import accepted, configured, limiter, login_account_key, refused
+from forum.ratelimits import configured, limiter
 
 bp = Blueprint("accounts", __name__)
 
@@ -24,7 +25,7 @@ def load_user(session_id: str) -> User | None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(configured("RATELIMIT_REGISTER"), methods=["POST"], deduct_when=accepted)
+@limiter.limit(configured("RATELIMIT_REGISTER"), methods=["POST"])
 def register() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("boards.index"))
@@ -55,13 +56,7 @@ def register() -> ResponseReturnValue:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(configured("RATELIMIT_LOGIN_PER_ADDRESS"), methods=["POST"], deduct_when=refused)
-@limiter.limit(
-    configured("RATELIMIT_LOGIN_PER_ACCOUNT"),
-    key_func=login_account_key,
-    methods=["POST"],
-    deduct_when=refused,
-)
+@limit_password_checks(account=login_form_account, password_field="password")
 def login() -> ResponseReturnValue:
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
@@ -104,6 +99,7 @@ def edit_profile() -> ResponseReturnValue:
 
 @bp.route("/settings/password", methods=["GET", "POST"])
 @login_required
+@limit_password_checks(account=signed_in_account, password_field="current_password")
 def change_password() -> ResponseReturnValue:
     user = current_user._get_current_object()
     form = PasswordForm()

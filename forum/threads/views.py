@@ -19,7 +19,7 @@ from forum.permissions import (
     can_see_thread,
     require,
 )
-from forum.ratelimits import accepted, configured, limiter, member_key
+from forum.ratelimits import configured, limiter, member_key
 from forum.threads import queries, services
 from forum.threads.forms import (
     EditFirstPostForm,
@@ -84,9 +84,7 @@ def permalink(post_id: int) -> ResponseReturnValue:
 
 @bp.route("/b/<slug>/new", methods=["GET", "POST"])
 @login_required
-@limiter.limit(
-    configured("RATELIMIT_NEW_THREAD"), key_func=member_key, methods=["POST"], deduct_when=accepted
-)
+@limiter.limit(configured("RATELIMIT_NEW_THREAD"), key_func=member_key, methods=["POST"])
 def new(slug: str) -> ResponseReturnValue:
     board = board_by_slug_or_404(slug)
     # ?kind=question: a host's discussion question, which may be scheduled to appear later.
@@ -114,9 +112,7 @@ def new(slug: str) -> ResponseReturnValue:
 
 @bp.route("/t/<int:thread_id>/reply", methods=["GET", "POST"])
 @login_required
-@limiter.limit(
-    configured("RATELIMIT_REPLY"), key_func=member_key, methods=["POST"], deduct_when=accepted
-)
+@limiter.limit(configured("RATELIMIT_REPLY"), key_func=member_key, methods=["POST"])
 def reply(thread_id: int) -> ResponseReturnValue:
     thread = queries.thread_or_404(thread_id, current_user)
     require(can_reply(current_user, thread))
@@ -150,6 +146,7 @@ def _quoted_post(thread: Thread) -> Post | None:
 
 @bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
 @login_required
+@limiter.limit(configured("RATELIMIT_EDIT"), key_func=member_key, methods=["POST"])
 def edit_post(post_id: int) -> ResponseReturnValue:
     post = queries.post_or_404(post_id, current_user)
     require(can_edit_post(current_user, post, post.thread))

@@ -24,7 +24,7 @@ from forum.permissions import (
     can_review_queues,
     require,
 )
-from forum.ratelimits import accepted, configured, limiter, member_key
+from forum.ratelimits import configured, limiter, member_key
 from forum.threads.queries import post_or_404
 
 # --- reporting ---------------------------------------------------------------------------
@@ -32,9 +32,7 @@ from forum.threads.queries import post_or_404
 
 @bp.route("/p/<int:post_id>/report", methods=["GET", "POST"])
 @login_required
-@limiter.limit(
-    configured("RATELIMIT_REPORT"), key_func=member_key, methods=["POST"], deduct_when=accepted
-)
+@limiter.limit(configured("RATELIMIT_REPORT"), key_func=member_key, methods=["POST"])
 def report_post(post_id: int) -> ResponseReturnValue:
     post = post_or_404(post_id, current_user)
     require(can_report_post(current_user, post))
