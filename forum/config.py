@@ -27,7 +27,10 @@ def default_config(app: Flask) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # Also the longest any login lasts (forum.accounts.sessions.lifetime_from).
         "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
+        # Seconds a login may go unused before it ends (checked on the server, on every page).
+        "SESSION_IDLE_TIMEOUT": 60 * 60 * 24 * 14,
         # A post body is capped at 50,000 characters; the whole request at 256 KiB.
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "WTF_CSRF_TIME_LIMIT": 60 * 60 * 12,
@@ -76,6 +79,11 @@ def _derive(app: Flask) -> None:
 
 
 def _check(app: Flask) -> None:
+    idle = app.config["SESSION_IDLE_TIMEOUT"]
+    if isinstance(idle, bool) or not isinstance(idle, int) or idle <= 0:
+        raise ConfigError(
+            f"FORUM_SESSION_IDLE_TIMEOUT must be a whole number of seconds above 0, not {idle!r}"
+        )
     key = app.config["SECRET_KEY"]
     if app.debug or app.testing:
         return

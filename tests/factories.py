@@ -13,7 +13,7 @@ from werkzeug.security import generate_password_hash
 
 from forum.accounts.models import Role, User
 from forum.boards.models import Board
-from forum.db import db
+from forum.db import db, utcnow
 from forum.threads import services as threads
 from forum.threads.models import Post, Thread
 
@@ -85,8 +85,13 @@ def thread_author(thread: Thread) -> User:
 
 def log_in(client: FlaskClient, user: User) -> None:
     """Open a session for `user` without going through the login form (which has its own tests)."""
+    from forum.accounts import sessions
+
+    lifetime = sessions.lifetime_from(client.application.config)
+    key = sessions.open_session(user, now=utcnow(), lifetime=lifetime, device="Test client")
+    db.session.refresh(user)  # loaded again after the commit, for tests that read it later
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = key
         session["_fresh"] = True
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import enum
-import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import AnonymousUserMixin
@@ -14,6 +14,7 @@ from forum.db import Model, UTCDateTime, enum_type, utcnow
 
 USERNAME_MAX = 30
 DISPLAY_NAME_MAX = 60
+DEVICE_MAX = 60
 
 
 class Role(enum.StrEnum):
@@ -22,11 +23,6 @@ class Role(enum.StrEnum):
     MEMBER = "member"
     MODERATOR = "moderator"
     ADMIN = "admin"
-
-
-def new_session_token() -> str:
-    """Return a fresh token that, when rotated, signs out every session of the account."""
-    return secrets.token_urlsafe(16)
 
 
 class User(Model):
@@ -47,7 +43,6 @@ class User(Model):
     username_key: Mapped[str] = mapped_column(sa.String(USERNAME_MAX), unique=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
-    session_token: Mapped[str] = mapped_column(sa.String(32), default=new_session_token)
     role: Mapped[Role] = mapped_column(
         enum_type(Role),
         default=Role.MEMBER,
@@ -70,12 +65,23 @@ class User(Model):
     is_authenticated = True
     is_anonymous = False
     # Boards this account hosts or moderates: {board_id: {"host", "moderator"}}, filled in
-    # when the logged-in user is loaded (forum.accounts.services.load_by_session_id).
+    # when the logged-in user is loaded (forum.accounts.sessions.load_user).
     board_roles: dict[int, frozenset[str]] = {}
+    # The server-side session this object was loaded through or opened with (never stored on
+    # the account): its key is what the cookies carry, so that logging out can end it. Typed
+    # for mypy only: an annotation with a None default would look like a column to the ORM.
+    if TYPE_CHECKING:
+        session_key: str | None
+        current_session: UserSession | None
+    session_key = None
+    current_session = None
 
     def get_id(self) -> str:
-        # The token makes a password change sign out every other session and remember cookie.
-        return f"{self.id}:{self.session_token}"
+        # Flask-Login writes this into the session and remember cookies: it names one login,
+        # not the account, so deleting that login's row makes every copy of the cookies void.
+        if self.session_key is None:
+            raise RuntimeError("open a session first: forum.accounts.sessions.open_session")
+        return self.session_key
 
     @property
     def name(self) -> str:
@@ -102,6 +108,26 @@ class User(Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+class UserSession(Model):
+    """One login on one device: the cookies name it; logging out deletes it."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The SHA-256 of the key the cookies carry, never the key: a copy of the database (a dump,
+    # a backup) opens no session.
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # "Firefox on Linux": enough to recognise a device in the settings list, and no more.
+    device: Mapped[str] = mapped_column(sa.String(DEVICE_MAX), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Refreshed at most every few minutes (forum.accounts.sessions.needs_touch).
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} of user {self.user_id}>"
 
 
 class Guest(AnonymousUserMixin):

@@ -1,16 +1,18 @@
-"""Account use cases: register, authenticate, change profile and password, make an admin."""
+"""Account use cases: register, authenticate, change profile and password, load a login."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from forum.accounts.models import USERNAME_MAX, Role, User, new_session_token
+from forum.accounts import sessions
+from forum.accounts.models import USERNAME_MAX, Role, User, UserSession
 from forum.boards.models import BoardRole
 from forum.db import db
 from forum.errors import ServiceError
@@ -121,36 +123,41 @@ def update_profile(user: User, **fields: str) -> None:
     db.session.commit()
 
 
-def change_password(user: User, *, current: str, new: str) -> None:
-    """Replace the password and sign out every other session of the account."""
+def change_password(user: User, *, current: str, new: str, keep_session: int | None) -> None:
+    """Replace the password and end every session of the account but `keep_session`
+    (the one the change was made from)."""
     if not check_password_hash(user.password_hash, current):
         raise ServiceError("That is not your current password.", field="current_password")
     problem = password_problem(new)
     if problem:
         raise ServiceError(problem, field="new_password")
     user.password_hash = generate_password_hash(new)
-    user.session_token = new_session_token()
+    sessions.forget_sessions(user.id, keep=keep_session)
     db.session.commit()
 
 
-def load_by_session_id(session_id: str) -> User | None:
-    """Return the user a session or remember cookie names, if its token is still current,
-    with the boards they host or moderate."""
-    user_id, _, token = session_id.partition(":")
-    if not user_id.isascii() or not user_id.isdigit() or len(user_id) > 18 or not token:
+def load_by_session_key(key: str, *, now: datetime, lifetime: sessions.Lifetime) -> User | None:
+    """Return the active account whose live session `key` names (from a session or remember
+    cookie), carrying that session and the boards the account hosts or moderates."""
+    if not key or len(key) > 100:
         return None
-    # One statement for the account and its board roles: every signed-in page pays for it.
+    # One statement for the session, the account and its board roles: every signed-in page
+    # pays for it.
     rows = db.session.execute(
-        sa.select(User, BoardRole.board_id, BoardRole.role)
+        sa.select(User, UserSession, BoardRole.board_id, BoardRole.role)
+        .join(UserSession, UserSession.user_id == User.id)
         .outerjoin(BoardRole, BoardRole.user_id == User.id)
-        .where(User.id == int(user_id))
+        .where(
+            UserSession.key_hash == sessions.hash_key(key),
+            User.is_active,
+            *sessions.live(now, lifetime),
+        )
     ).all()
     if not rows:
         return None
-    user = rows[0][0]
-    if user.session_token != token or not user.is_active:
-        return None
-    user.board_roles = _group_roles((board_id, role) for _, board_id, role in rows if board_id)
+    user, row = rows[0][0], rows[0][1]
+    user.session_key, user.current_session = key, row
+    user.board_roles = _group_roles((board_id, role) for _, _, board_id, role in rows if board_id)
     return user
 
 

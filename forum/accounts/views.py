@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_login.config import COOKIE_NAME
+from werkzeug.wrappers import Response
 
-from forum.accounts import queries, services
+from forum.accounts import queries, services, sessions
 from forum.accounts.forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
 from forum.accounts.models import User
 from forum.accounts.redirects import safe_next
+from forum.db import utcnow
 from forum.errors import ServiceError
 from forum.forms import form_status, show_service_error
 from forum.login_attempts import limit_password_checks, login_form_account, signed_in_account
@@ -20,8 +34,55 @@ from forum.ratelimits import configured, limiter
 bp = Blueprint("accounts", __name__)
 
 
-def load_user(session_id: str) -> User | None:
-    return services.load_by_session_id(session_id)
+def load_user(session_key: str) -> User | None:
+    now, lifetime = utcnow(), _lifetime()
+    user = services.load_by_session_key(session_key, now=now, lifetime=lifetime)
+    if user is not None and user.current_session is not None:
+        if sessions.needs_touch(user.current_session, now, lifetime):
+            g.session_to_touch = user.current_session.id
+    return user
+
+
+@bp.after_app_request
+def touch_session(response: Response) -> Response:
+    # After the page is made, once every few minutes per device (sessions.needs_touch): an
+    # ordinary page adds no statement, and the write never runs inside a view's transaction.
+    session_id = g.pop("session_to_touch", None)
+    if session_id is not None and response.status_code < 500:
+        sessions.touch(session_id, now=utcnow())
+    return response
+
+
+def _lifetime() -> sessions.Lifetime:
+    return sessions.lifetime_from(current_app.config)
+
+
+def _log_in(user: User, *, remember: bool) -> None:
+    """Open a server-side session for `user` on this device and give the browser its cookies."""
+    device = sessions.describe_device(request.user_agent.string)
+    sessions.open_session(user, now=utcnow(), lifetime=_lifetime(), device=device)
+    _new_csrf_token()
+    login_user(user, remember=remember)
+
+
+def _log_out() -> None:
+    """End this device's server-side session (which voids every copy of its cookies)."""
+    if current_user.is_authenticated:
+        sessions.end_session(current_user.session_key)
+    _forget_login()
+
+
+def _forget_login() -> None:
+    """Clear this browser's cookies of a login whose server-side session is already gone."""
+    logout_user()
+    _new_csrf_token()
+
+
+def _new_csrf_token() -> None:
+    # A token seen before the login (or logout) must not work after it: Flask-WTF makes a
+    # new one when the raw token is missing from the session.
+    session.pop("csrf_token", None)
+    g.pop("csrf_token", None)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -42,7 +103,7 @@ def register() -> ResponseReturnValue:
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            login_user(user)
+            _log_in(user, remember=False)
             if user.is_approved:
                 flash(f"Welcome, {user.name}! You can now start threads and reply.", "success")
             else:
@@ -62,7 +123,7 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         user = services.authenticate(form.login.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            _log_in(user, remember=form.remember.data)
             return redirect(safe_next(form.next.data, url_for("boards.index")))
         # One message whether the account exists or not: no user enumeration.
         form.password.errors = ["That username or email and password do not match an account."]
@@ -71,7 +132,7 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    logout_user()
+    _log_out()
     flash("You are logged out.", "info")
     return redirect(url_for("boards.index"))
 
@@ -106,15 +167,61 @@ def change_password() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             services.change_password(
-                user, current=form.current_password.data, new=form.new_password.data
+                user,
+                current=form.current_password.data,
+                new=form.new_password.data,
+                keep_session=user.current_session.id if user.current_session else None,
             )
         except ServiceError as error:
             show_service_error(form, error)
         else:
-            # The session token changed: log in again so this session stays open, and renew
-            # this device's remember cookie if it had one (the old one names the old token).
-            remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
-            login_user(user, remember=remember_cookie in request.cookies)
             flash("Your password is changed. Other devices have been logged out.", "success")
             return redirect(url_for("accounts.profile", username=user.username))
     return render_template("accounts/change_password.html", form=form), form_status(form)
+
+
+@bp.get("/settings/sessions")
+@login_required
+def list_sessions() -> ResponseReturnValue:
+    user = current_user._get_current_object()
+    lifetime = _lifetime()
+    found = sessions.active_sessions(user.id, now=utcnow(), lifetime=lifetime)
+    return render_template(
+        "accounts/list_sessions.html",
+        sessions=found,
+        this_one=user.current_session.id if user.current_session else None,
+        idle=_in_words(lifetime.idle),
+        longest=_in_words(lifetime.absolute),
+    )
+
+
+def _in_words(span: timedelta) -> str:
+    seconds = int(span.total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"{seconds} seconds"
+
+
+@bp.post("/settings/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int) -> ResponseReturnValue:
+    user = current_user._get_current_object()
+    if user.current_session is not None and session_id == user.current_session.id:
+        _log_out()
+        flash("You are logged out.", "info")
+        return redirect(url_for("boards.index"))
+    if not sessions.end_one_session(user.id, session_id):
+        abort(404)
+    flash("That device has been logged out.", "success")
+    return redirect(url_for("accounts.list_sessions"))
+
+
+@bp.post("/settings/sessions/end-all")
+@login_required
+def end_every_session() -> ResponseReturnValue:
+    sessions.end_every_session(current_user.id)
+    _forget_login()
+    flash("You are logged out on every device, this one included.", "info")
+    return redirect(url_for("accounts.login"))

@@ -15,7 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from forum.accounts.models import Role, User, new_session_token
+from forum.accounts import sessions
+from forum.accounts.models import Role, User
 from forum.accounts.services import PROFILE_FIELDS
 from forum.boards.models import Board, BoardRole, BoardRoleKind
 from forum.db import db, utcnow
@@ -260,8 +261,8 @@ def ban(actor: Any, user: User, reason: str) -> bool:
     if not user.is_active:
         return False
     user.is_active, user.ban_reason = False, reason
-    # A new token signs out every session and remember cookie, even after an unban.
-    user.session_token = new_session_token()
+    # Deleted, not only refused while banned: an unban must not revive old cookies.
+    sessions.forget_sessions(user.id)
     log.record(actor, "ban", target_type="user", target_id=user.id, reason=reason)
     db.session.commit()
     return True

@@ -7,9 +7,10 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash
 
 from forum.accounts import services
-from forum.accounts.models import Role, User
+from forum.accounts.models import Role, User, UserSession
 from forum.db import db
 from forum.errors import ServiceError
+from tests.accounts.test_sessions import loads, open_login, sha256_hex
 from tests.factories import PASSWORD, make_user
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -54,13 +55,11 @@ def test_register_strips_the_display_name(ctx):
     assert register(display_name="  Amina Kouyaté  ").display_name == "Amina Kouyaté"
 
 
-def test_register_makes_a_member_with_a_session_token(ctx):
+def test_register_makes_an_active_member(ctx):
     user = register()
 
     assert user.role == Role.MEMBER
     assert user.is_active
-    assert user.session_token
-    assert user.get_id() == f"{user.id}:{user.session_token}"
 
 
 def test_register_makes_an_admin_when_asked(ctx):
@@ -255,83 +254,72 @@ def test_update_profile_cannot_change_role_email_or_password(ctx):
 # Changing the password
 
 
+def session_ids(user_id: int) -> set[int]:
+    query = sa.select(UserSession.id).where(UserSession.user_id == user_id)
+    return set(db.session.scalars(query))
+
+
 def test_change_password_with_a_wrong_current_password_changes_nothing(ctx):
     user = make_user()
-    before = (user.password_hash, user.session_token)
+    here, elsewhere = open_login(user), open_login(user)
+    before = (user.password_hash, session_ids(user.id))
 
     with pytest.raises(ServiceError) as refused:
-        services.change_password(user, current="not my password", new=NEW_PASSWORD)
+        services.change_password(
+            user, current="not my password", new=NEW_PASSWORD, keep_session=None
+        )
 
     assert refused.value.field == "current_password"
     assert refused.value.message == "That is not your current password."
     db.session.expire_all()
-    assert (user.password_hash, user.session_token) == before
+    assert (user.password_hash, session_ids(user.id)) == before
+    assert loads(here) and loads(elsewhere)
 
 
 def test_change_password_refuses_a_too_short_new_password(ctx):
     user = make_user()
+    key = open_login(user)
 
     with pytest.raises(ServiceError) as refused:
-        services.change_password(user, current=PASSWORD, new="short")
+        services.change_password(user, current=PASSWORD, new="short", keep_session=None)
 
     assert refused.value.field == "new_password"
     assert "at least 10" in refused.value.message
+    db.session.expire_all()
     assert check_password_hash(user.password_hash, PASSWORD)
+    assert loads(key)
 
 
 def test_change_password_replaces_the_hash(ctx):
     user = make_user(username="amina_k")
 
-    services.change_password(user, current=PASSWORD, new=NEW_PASSWORD)
+    services.change_password(user, current=PASSWORD, new=NEW_PASSWORD, keep_session=None)
 
     assert user.password_hash.startswith(("scrypt:", "argon2"))
     assert services.authenticate("amina_k", NEW_PASSWORD) == user
     assert services.authenticate("amina_k", PASSWORD) is None
 
 
-def test_change_password_rotates_the_session_token_so_old_sessions_end(ctx):
+def test_change_password_ends_every_other_session_and_keeps_this_one(ctx):
+    user, someone_else = make_user(), make_user()
+    here, elsewhere, theirs = open_login(user), open_login(user), open_login(someone_else)
+    this_session = db.session.scalars(
+        sa.select(UserSession.id).where(UserSession.key_hash == sha256_hex(here))
+    ).one()
+
+    services.change_password(user, current=PASSWORD, new=NEW_PASSWORD, keep_session=this_session)
+
+    assert session_ids(user.id) == {this_session}
+    assert loads(here)
+    assert not loads(elsewhere)
+    assert loads(theirs)
+
+
+def test_change_password_without_a_session_to_keep_ends_them_all(ctx):
     user = make_user()
-    old_session_id = user.get_id()
+    key = open_login(user)
 
-    services.change_password(user, current=PASSWORD, new=NEW_PASSWORD)
+    services.change_password(user, current=PASSWORD, new=NEW_PASSWORD, keep_session=None)
 
-    assert user.get_id() != old_session_id
-    assert services.load_by_session_id(old_session_id) is None
-    assert services.load_by_session_id(user.get_id()) == user
-
-
-# Loading the user a session names
-
-
-def test_load_by_session_id_returns_the_user_of_a_current_token(ctx):
-    user = make_user()
-
-    assert services.load_by_session_id(user.get_id()) == user
-
-
-@pytest.mark.parametrize(
-    "session_id", ["", ":", "1", "1:", ":token", "one:token", "-1:token", "1 :token", "1.0:token"]
-)
-def test_load_by_session_id_refuses_malformed_ids(ctx, session_id):
-    make_user()
-
-    assert services.load_by_session_id(session_id) is None
-
-
-def test_load_by_session_id_refuses_a_wrong_token(ctx):
-    user = make_user()
-
-    assert services.load_by_session_id(f"{user.id}:not-the-token") is None
-    assert services.load_by_session_id(str(user.id)) is None
-
-
-def test_load_by_session_id_refuses_an_unknown_user(ctx):
-    user = make_user()
-
-    assert services.load_by_session_id(f"{user.id + 1000}:{user.session_token}") is None
-
-
-def test_load_by_session_id_refuses_an_inactive_account(ctx):
-    user = make_user(is_active=False)
-
-    assert services.load_by_session_id(user.get_id()) is None
+    assert session_ids(user.id) == set()
+    assert not loads(key)

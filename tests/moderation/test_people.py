@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from forum.accounts import services as accounts
+from forum.accounts import sessions
 from forum.accounts.models import Role, User
 from forum.boards.models import BoardRoleKind
 from forum.db import db, utcnow
@@ -26,6 +27,18 @@ HOST, BOARD_MODERATOR = BoardRoleKind.HOST, BoardRoleKind.MODERATOR
 
 def entries() -> list[LogEntry]:
     return list(db.session.scalars(sa.select(LogEntry).order_by(LogEntry.id)))
+
+
+LIFETIME = sessions.Lifetime(idle=timedelta(days=14), absolute=timedelta(days=30))
+
+
+def open_login(user: User) -> str:
+    """Log `user` in as the login form would; return the key its cookies would carry."""
+    return sessions.open_session(user, now=utcnow(), lifetime=LIFETIME)
+
+
+def login_works(key: str) -> bool:
+    return accounts.load_by_session_key(key, now=utcnow(), lifetime=LIFETIME) is not None
 
 
 def fresh(user: User) -> User:
@@ -319,14 +332,15 @@ def test_a_banned_account_cannot_log_in_its_sessions_end_and_its_posts_stay(ctx)
     moderator = make_user(role=Role.MODERATOR)
     post = make_post()
     member = fresh(db.session.get_one(User, post.author_id))
-    old_session = member.get_id()
+    old_session = open_login(member)
+    assert login_works(old_session)
 
     assert people.ban(moderator, member, "Abusive messages") is True
 
     member = fresh(member)
     assert (member.is_active, member.ban_reason) == (False, "Abusive messages")
     assert accounts.authenticate(member.username, PASSWORD) is None
-    assert accounts.load_by_session_id(old_session) is None
+    assert not login_works(old_session)
     assert db.session.get_one(Post, post.id).status == PostStatus.PUBLISHED
     [entry] = entries()
     assert (entry.action, entry.target_id, entry.reason) == ("ban", member.id, "Abusive messages")
@@ -345,7 +359,7 @@ def test_banning_twice_changes_nothing_and_a_ban_needs_a_reason(ctx):
 
 def test_an_unbanned_account_logs_in_again_but_old_sessions_stay_closed(ctx):
     moderator, member = make_user(role=Role.MODERATOR), make_user()
-    old_session = member.get_id()
+    old_session = open_login(member)
     people.ban(moderator, member, "Spam")
 
     assert people.unban(moderator, member, "Appeal accepted") is True
@@ -354,5 +368,5 @@ def test_an_unbanned_account_logs_in_again_but_old_sessions_stay_closed(ctx):
     member = fresh(member)
     assert (member.is_active, member.ban_reason) == (True, "")
     assert accounts.authenticate(member.username, PASSWORD) is not None
-    assert accounts.load_by_session_id(old_session) is None
+    assert not login_works(old_session)
     assert [e.action for e in entries()] == ["ban", "unban"]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import enum
 import gzip
+import hashlib
 import json
 import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from flask import Flask
 from sqlalchemy.orm import joinedload
 
 from forum import create_app
+from forum.accounts import sessions
 from forum.accounts.models import Role, User
 from forum.boards.models import Board, BoardRole, BoardRoleKind
 from forum.db import UTCDateTime, db, utcnow
@@ -138,8 +140,16 @@ def build_forum() -> None:
         .values(is_locked=True, lock_reason="Answered", is_highlighted=True)
     )
     _build_moderation(admin=admin, member=member, leaver=leaver, moderator=moderator)
+    open_login(member)
+    open_login(leaver)  # deleted with its account below
     db.session.execute(sa.delete(User).where(User.id == leaver.id))
     db.session.commit()
+
+
+def open_login(user: User) -> str:
+    """Log `user` in on a device; return the key its cookies would carry."""
+    lifetime = sessions.Lifetime(idle=timedelta(days=14), absolute=timedelta(days=30))
+    return sessions.open_session(user, now=utcnow(), lifetime=lifetime, device="Chrome on Android")
 
 
 def _build_moderation(*, admin: User, member: User, leaver: User, moderator: User) -> None:
@@ -314,6 +324,18 @@ def test_a_dump_is_a_header_then_one_portable_json_line_per_row(ctx, tmp_path):
     assert thread["is_pinned"] is False
     user = next(row["row"] for row in rows if row["table"] == "users")
     assert user["role"] == "member" and user["is_active"] is True
+
+
+def test_a_dump_carries_logins_as_hashes_that_open_no_session(ctx, tmp_path):
+    key = open_login(make_user())
+    transfer.dump(tmp_path / "forum.jsonl")
+
+    text = (tmp_path / "forum.jsonl").read_text("utf-8")
+
+    assert key not in text
+    lines = [json.loads(line) for line in text.splitlines()[1:-1]]
+    [row] = [line["row"] for line in lines if line["table"] == "user_sessions"]
+    assert row["key_hash"] == hashlib.sha256(key.encode()).hexdigest()
 
 
 def test_load_refuses_a_database_that_has_rows(ctx, tmp_path):
