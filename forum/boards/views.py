@@ -129,7 +129,9 @@ def _report(changed: bool, done: str, unchanged: str) -> None:
 @login_required
 def new() -> ResponseReturnValue:
     require(can_create_board(current_user))
-    form = NewBoardForm()
+    # The next number is offered, not imposed: it is checked like any other typed in.
+    offered = {"number": queries.next_webinar_number()} if request.method == "GET" else None
+    form = NewBoardForm(data=offered)
     if form.validate_on_submit():
         try:
             board = services.create_board(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -260,7 +261,10 @@ def test_an_administrator_adds_webinar_11_from_the_site(app, admin):
 
 
 def test_webinar_11_can_be_added_after_the_shipped_series(app, admin, series):
-    response = as_user(app, admin).post("/boards/new", data={"number": "11", "title": ""})
+    client = as_user(app, admin)
+    form = client.get("/boards/new").get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="number"[^>]*value="11"', form), "11 is offered"
+    response = client.post("/boards/new", data={"number": "11", "title": ""})
     assert (response.status_code, response.location) == (302, "/b/webinar-11")
     items = board_items(app.test_client().get("/").get_data(as_text=True))
     assert sorted(items) == sorted(f"/b/webinar-{n}" for n in range(1, 12))
