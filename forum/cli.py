@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date, datetime, time
+from typing import Any, TypeVar
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -9,9 +13,12 @@ from flask.cli import AppGroup
 from forum.accounts import services as accounts
 from forum.accounts.models import Role
 from forum.boards import services as boards
+from forum.boards.forms import local_to_utc, zone_names
 from forum.boards.queries import board_count
 from forum.errors import ServiceError
 from forum.threads import services as threads
+
+T = TypeVar("T")
 
 forum_cli = AppGroup("forum", help="KM4B Forum administration.")
 
@@ -38,6 +45,65 @@ def load_km4b(if_empty: bool) -> None:
         return
     created, updated = boards.load_km4b()
     click.echo(f"KM4B series: {created} boards created, {updated} filled in.")
+
+
+@forum_cli.command("add-webinar")
+@click.option("--number", type=int, required=True, help="The webinar's number in the series.")
+@click.option("--title", default="", help="Leave out while the title is to be announced.")
+@click.option("--date", "day", help="The day, YYYY-MM-DD, where the webinar is held.")
+@click.option("--time", "at", help="The start, HH:MM on a 24-hour clock, in --timezone.")
+@click.option("--timezone", default="UTC", show_default=True, help="e.g. Europe/Brussels.")
+@click.option("--summary", default="")
+@click.option("--presenter", "presenters", multiple=True, help="Once per presenter.")
+@click.option("--recording-url", default="")
+@click.option("--slides-url", default="")
+@click.option("--resources", default="", help="Further reading, in Markdown.")
+def add_webinar(
+    number: int, title: str, day: str | None, at: str | None, timezone: str, **details: Any
+) -> None:
+    """Create the board of a new webinar (recorded in the moderation log, by "system")."""
+    webinar_date, starts_at = _when(day, at, timezone)
+    try:
+        board = boards.create_board(
+            None,
+            number=number,
+            title=title,
+            webinar_date=webinar_date,
+            starts_at=starts_at,
+            timezone=timezone,
+            **details,
+        )
+    except ServiceError as error:
+        raise click.ClickException(f"{error.field or 'error'}: {error.message}") from None
+    click.echo(f"{board.heading}: board created at /b/{board.slug}.")
+
+
+def _when(day: str | None, at: str | None, zone: str) -> tuple[date | None, datetime | None]:
+    """Read --date, --time and --timezone as the board form reads its three fields."""
+    if zone not in zone_names():
+        message = f"{zone!r} is not a time zone; give one such as Africa/Accra."
+        raise click.BadParameter(message, param_hint="--timezone")
+    webinar_date = _parsed(date.fromisoformat, day, "--date", "YYYY-MM-DD, e.g. 2026-03-05")
+    start = _parsed(time.fromisoformat, at, "--time", "HH:MM on a 24-hour clock, e.g. 14:30")
+    if start is None:
+        return webinar_date, None
+    if webinar_date is None:
+        raise click.BadParameter("give --date too.", param_hint="--time")
+    try:
+        return webinar_date, local_to_utc(webinar_date, start, zone)
+    except ValueError as error:  # a time the clocks skip in that zone
+        raise click.BadParameter(str(error), param_hint="--time") from None
+
+
+def _parsed(parse: Callable[[str], T], text: str | None, option: str, form: str) -> T | None:
+    if not text:
+        return None
+    try:
+        return parse(text)
+    except ValueError:
+        raise click.BadParameter(
+            f"{text!r}: please give it as {form}.", param_hint=option
+        ) from None
 
 
 @forum_cli.command("rerender")

@@ -100,16 +100,20 @@ def can_read_post_text(user: Any, post: Post, thread: Thread, now: datetime | No
 
 
 def can_create_thread(user: Any, board: Board) -> bool:
-    return in_good_standing(user)
+    """Members start threads, unless the board is closed (read-only) to everyone."""
+    return in_good_standing(user) and not board.is_closed
 
 
 def can_post_question(user: Any, board: Board, now: datetime | None = None) -> bool:
-    """Discussion questions come from the webinar's hosts (and its moderators)."""
-    return in_good_standing(user, now) and curates(user, board.id, now)
+    """Discussion questions come from the webinar's hosts (and its moderators); none, and
+    none scheduled, once the board is closed."""
+    return in_good_standing(user, now) and curates(user, board.id, now) and not board.is_closed
 
 
 def can_reply(user: Any, thread: Thread, now: datetime | None = None) -> bool:
-    if not in_good_standing(user, now) or thread.status != "visible":
+    """A closed board is read-only for everyone (moderators still moderate): to post there,
+    reopen it, which the log records. Needs the thread's board loaded (thread_or_404 does)."""
+    if not in_good_standing(user, now) or thread.status != "visible" or thread.board.is_closed:
         return False
     return not thread.is_locked or curates(user, thread.board_id, now)
 
@@ -181,6 +185,25 @@ def can_curate_thread(user: Any, thread: Thread, now: datetime | None = None) ->
 def can_edit_board(user: Any, board: Board, now: datetime | None = None) -> bool:
     """Edit the webinar's details: its hosts, and moderators (suspended ones may not edit)."""
     return in_good_standing(user, now) and curates(user, board.id, now)
+
+
+def can_create_board(user: Any) -> bool:
+    """Add a webinar to the series: administrators only. The series is the organisers'
+    programme, not a matter of moderating discussion."""
+    return in_good_standing(user) and user.is_admin
+
+
+def can_set_board_title(user: Any, board: Board) -> bool:
+    """Announce or change a webinar's title: administrators only. The title names the board
+    everywhere (lists, links, the log); hosts edit the rest of their webinar's details."""
+    return in_good_standing(user) and user.is_admin
+
+
+def can_close_board(user: Any, board: Board) -> bool:
+    """Close a board to new threads and replies, or reopen it: moderators everywhere and
+    administrators, as locking a thread at the scale of a board (logged, and undone by
+    reopening). Not a board's own moderators or hosts: closing ends everyone's discussion."""
+    return in_good_standing(user) and user.is_moderator
 
 
 def can_moderate_thread(user: Any, thread: Thread, now: datetime | None = None) -> bool:

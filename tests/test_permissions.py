@@ -65,6 +65,8 @@ from forum.db import utcnow
 from forum.permissions import (
     TEMPLATE_PREDICATES,
     can_approve_accounts,
+    can_close_board,
+    can_create_board,
     can_create_thread,
     can_curate_thread,
     can_delete_post,
@@ -87,6 +89,7 @@ from forum.permissions import (
     can_sanction,
     can_see_post,
     can_see_thread,
+    can_set_board_title,
     can_withdraw_thread,
     in_good_standing,
     require,
@@ -208,6 +211,9 @@ moderate_post               deleted    n    n    n    n    n    n    n    Y    n
 create_thread               any        n    n    n    Y    Y    Y    Y    Y    Y    Y    Y
 post_question               any        n    n    n    n    n    Y    n    Y    n    Y    Y
 edit_board                  any        n    n    n    n    n    Y    n    Y    n    Y    Y
+create_board                any        n    n    n    n    n    n    n    n    n    n    Y
+set_board_title             any        n    n    n    n    n    n    n    n    n    n    Y
+close_board                 any        n    n    n    n    n    n    n    n    n    Y    Y
 
 write_at_all                any        n    n    n    Y    Y    Y    Y    Y    Y    Y    Y
 review_queues               any        n    n    n    n    n    n    n    Y    Y    Y    Y
@@ -341,6 +347,9 @@ moderate_post               deleted    n    n    n    n
 create_thread               any        n    n    n    n
 post_question               any        n    n    n    n
 edit_board                  any        n    n    n    n
+create_board                any        n    n    n    n
+set_board_title             any        n    n    n    n
+close_board                 any        n    n    n    n
 
 write_at_all                any        n    n    n    n
 review_queues               any        n    n    n    n
@@ -439,6 +448,7 @@ def _thread(
     thread = Thread(
         id=thread_id,
         board_id=board_id,
+        board=_board(board_id),  # can_reply reads whether the board is closed
         author_id=author_id,
         author_name=f"user{author_id}",
         title="Sharing data across borders",
@@ -585,6 +595,12 @@ ACTIONS: dict[str, tuple[Callable[..., bool], Callable[[Any, str], str]]] = {
     "create_thread": (can_create_thread, _on_site(lambda user: can_create_thread(user, _board()))),
     "post_question": (can_post_question, _on_site(lambda user: can_post_question(user, _board()))),
     "edit_board": (can_edit_board, _on_site(lambda user: can_edit_board(user, _board()))),
+    "create_board": (can_create_board, _on_site(can_create_board)),
+    "set_board_title": (
+        can_set_board_title,
+        _on_site(lambda user: can_set_board_title(user, _board())),
+    ),
+    "close_board": (can_close_board, _on_site(lambda user: can_close_board(user, _board()))),
     "write_at_all": (in_good_standing, _on_site(in_good_standing)),
     "review_queues": (can_review_queues, _on_site(can_review_queues)),
     "read_log": (can_read_log, _on_site(can_read_log)),
@@ -663,7 +679,7 @@ def test_the_matrix_has_a_column_per_role_and_a_row_per_action_and_state() -> No
     for action in ACTIONS:
         states = tuple(state for name, state in MATRIX if name == action)
         assert states in (THREAD_STATES, POST_STATES, ("open",), ("any",)), (action, states)
-    assert len(CASES) == len(MATRIX) * len(ROLES) == 110 * 15
+    assert len(CASES) == len(MATRIX) * len(ROLES) == 113 * 15
 
 
 def test_every_template_predicate_appears_in_the_matrix() -> None:
@@ -725,6 +741,9 @@ WRITES = [
     ("create_thread", "any"),
     ("post_question", "any"),
     ("edit_board", "any"),
+    ("create_board", "any"),
+    ("set_board_title", "any"),
+    ("close_board", "any"),
     ("write_at_all", "any"),
 ]
 

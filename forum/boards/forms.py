@@ -1,4 +1,6 @@
-"""The form hosts edit their webinar's details with, and the local-time fields it shares.
+"""The forms of a board: hosts edit their webinar's details; administrators add a webinar
+(the same fields, with its number and title) and announce its title. And the local-time
+fields they share.
 
 A time is typed as a date, a time of day and an IANA time zone (what hosts announce the
 webinar in) and stored in UTC; forum.threads.forms uses the same fields to schedule questions.
@@ -14,12 +16,28 @@ from typing import Any
 from zoneinfo import TZPATH, ZoneInfo, available_timezones
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, Field, SelectField, StringField, TextAreaField, TimeField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms import (
+    DateField,
+    Field,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
-from forum.boards.models import Board
+from forum.boards.models import TITLE_MAX, Board
 from forum.boards.services import (
     LINK_MAX,
+    NUMBER_MAX,
     PRESENTER_MAX,
     PRESENTERS_MAX,
     RESOURCES_MAX,
@@ -27,6 +45,7 @@ from forum.boards.services import (
     is_web_link,
 )
 from forum.forms import ForumForm, strip
+from forum.moderation.thread_actions import REASON_MAX
 
 # The regions of the IANA database people live in (leaves out Etc/GMT+5, posixrules...).
 _REGIONS = ("Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe",
@@ -230,3 +249,60 @@ class BoardForm(ForumForm):
             "slides_url": self.slides_url.data or "",
             "resources": self.resources.data or "",
         }
+
+
+# --- an administrator adds a webinar, or announces its title -----------------------------
+
+
+class _NumberField(IntegerField):
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Please give the webinar's number in digits, e.g. 11.") from error
+
+
+def _title_field(description: str, *validators: Any) -> StringField:
+    return StringField(
+        "Title",
+        filters=[strip],
+        validators=[
+            *validators,
+            Length(max=TITLE_MAX, message=f"At most {TITLE_MAX} characters."),
+        ],
+        description=description,
+        render_kw={"maxlength": TITLE_MAX},
+    )
+
+
+class NewBoardForm(BoardForm):
+    """A new webinar's board: its number (which makes its address) and title, then the
+    details hosts edit later, with the same fields."""
+
+    number = _NumberField(
+        "Webinar number",
+        validators=[
+            InputRequired(message="Please give the webinar's number."),
+            NumberRange(1, NUMBER_MAX, message=f"Please give a number from 1 to {NUMBER_MAX}."),
+        ],
+        description="Its place in the series; the board's address is /b/webinar-<number>.",
+        render_kw={"inputmode": "numeric"},
+    )
+    title = _title_field("Leave empty while the title is to be announced.")
+
+
+class TitleForm(ForumForm):
+    title = _title_field(
+        "As the organisers announce it, without “Webinar N:”.",
+        DataRequired(message="Please give the title."),
+    )
+
+
+class CloseForm(ForumForm):
+    reason = TextAreaField(
+        "Reason (recorded in the moderation log; optional)",
+        validators=[
+            Optional(),
+            Length(max=REASON_MAX, message=f"A reason has at most {REASON_MAX} characters."),
+        ],
+    )

@@ -10,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.db import Model, UTCDateTime, enum_type, utcnow
 
+# A webinar's title: the column, the forms' maxlength and their message.
+TITLE_MAX = 200
+
 
 class Board(Model):
     """A board's thread and post counts are not stored: they depend on what is visible
@@ -21,7 +24,7 @@ class Board(Model):
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
     # The webinar's number in the KM4B series; None for a board that is not a webinar.
     number: Mapped[int | None] = mapped_column(unique=True)
-    title: Mapped[str | None] = mapped_column(sa.String(200))
+    title: Mapped[str | None] = mapped_column(sa.String(TITLE_MAX))
     webinar_date: Mapped[date | None] = mapped_column(sa.Date, index=True)
     # When the webinar starts, and the time zone its hosts announce it in.
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -35,6 +38,16 @@ class Board(Model):
     resources: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     resources_html: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set while the board is closed to new threads and replies (read-only), and by whom.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the board is read-only: no new threads, replies or questions."""
+        return self.closed_at is not None
 
     @property
     def is_announced(self) -> bool:

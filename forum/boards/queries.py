@@ -209,3 +209,8 @@ def board_key_insights(board: Board, now: datetime) -> Sequence[sa.Row[Any]]:
 
 def board_count() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(Board)) or 0
+
+
+def next_webinar_number() -> int:
+    """Return the number after the highest in the series (what a new board most likely is)."""
+    return (db.session.scalar(sa.select(sa.func.max(Board.number))) or 0) + 1

@@ -1,4 +1,5 @@
-"""Board use cases: load the KM4B webinar series; hosts edit their webinar's details."""
+"""Board use cases: load the KM4B webinar series; administrators add a webinar and announce
+its title; hosts edit their webinar's details. (Closing a board: forum.boards.closing.)"""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from forum import markup
-from forum.boards.models import Board
+from forum.boards.models import TITLE_MAX, Board
 from forum.db import db
 from forum.errors import ServiceError
 from forum.moderation import log
@@ -118,6 +120,11 @@ def _check(fields: dict[str, Any]) -> None:
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise TypeError(f"not a board detail: {', '.join(sorted(unknown))}")
+    # PostgreSQL refuses NUL in text (a 500); nobody types one on purpose.
+    for name in ("summary", "resources"):
+        _refuse_nul(fields.get(name) or "", name)
+    for presenter in fields.get("presenters") or ():
+        _refuse_nul(presenter, "presenters")
     for name in ("recording_url", "slides_url"):
         if fields.get(name) and not is_web_link(fields[name]):
             raise ServiceError("Please give a web address starting with https://.", field=name)
@@ -156,3 +163,91 @@ def update_details(board: Board, actor: Any, **fields: Any) -> list[str]:
     )
     db.session.commit()
     return changed
+
+
+def _refuse_nul(text: str, field: str) -> None:
+    if "\x00" in text:
+        raise ServiceError("Please remove the NUL character from the text.", field=field)
+
+
+# --- an administrator adds a webinar, or announces its title -----------------------------
+
+NUMBER_MAX = 9_999  # far beyond the series; keeps a typo from making webinar 1000000
+
+
+def clean_title(title: str | None) -> str | None:
+    """Return the title without surrounding spaces, None for "to be announced" (empty)."""
+    text = (title or "").strip()
+    _refuse_nul(text, "title")
+    if len(text) > TITLE_MAX:
+        raise ServiceError(f"A title has at most {TITLE_MAX} characters.", field="title")
+    return text or None
+
+
+def create_board(actor: Any, *, number: int, title: str | None = None, **details: Any) -> Board:
+    """Add the board of webinar `number` (slug webinar-<number>) and log it.
+
+    `title` empty or None: to be announced. `details` are those update_details() takes.
+    `actor` is None for a command run on the server.
+    """
+    if not 1 <= number <= NUMBER_MAX:
+        raise ServiceError(f"Please give a number from 1 to {NUMBER_MAX}.", field="number")
+    title = clean_title(title)
+    _check(details)
+    if isinstance(details.get("starts_at"), datetime):
+        details["starts_at"] = details["starts_at"].astimezone(UTC)
+    resources_text = details.get("resources") or ""
+    board = Board(
+        number=number,
+        slug=webinar_slug(number),
+        title=title,
+        **{**details, "presenters": list(details.get("presenters") or [])},
+        resources_html=markup.render(resources_text) if resources_text.strip() else "",
+    )
+    db.session.add(board)
+    try:
+        # The unique constraints decide (no check-then-insert): the flush gives the id to log.
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise _taken(number) from None
+    log.record(
+        actor,
+        "create_board",
+        target_type="board",
+        target_id=board.id,
+        board_id=board.id,
+        details={"number": number, "title": title or "to be announced"},
+    )
+    db.session.commit()
+    return board
+
+
+def _taken(number: int) -> ServiceError:
+    """Say which unique value was taken (looked up only to word the message)."""
+    if db.session.scalar(sa.select(Board.id).where(Board.number == number)) is not None:
+        return ServiceError(f"Webinar {number} has a board already.", field="number")
+    return ServiceError(
+        f"Another board has the address /b/{webinar_slug(number)} already.", field="number"
+    )
+
+
+def set_title(board: Board, actor: Any, title: str | None) -> bool:
+    """Announce the webinar's title, or change it; return whether it changed (and was logged)."""
+    new = clean_title(title)
+    if new is None:
+        raise ServiceError("Please give the title.", field="title")
+    before = board.title
+    if new == before:
+        return False
+    board.title = new
+    log.record(
+        actor,
+        "change_title" if before else "announce_title",
+        target_type="board",
+        target_id=board.id,
+        board_id=board.id,
+        details={"title": new, "before": before} if before else {"title": new},
+    )
+    db.session.commit()
+    return True

@@ -1,20 +1,43 @@
-"""The board list (home page), a board's page, and its hosts' form for its details."""
+"""The board list (home page), a board's page, its hosts' form for its details, and the
+administrators' actions: add a webinar, announce its title, close or reopen the board."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from forum.boards import queries, services
-from forum.boards.forms import BoardForm, in_zone, zone_choices
+from forum.boards import closing, queries, services
+from forum.boards.forms import (
+    BoardForm,
+    CloseForm,
+    NewBoardForm,
+    TitleForm,
+    in_zone,
+    zone_choices,
+)
 from forum.db import utcnow
 from forum.errors import ServiceError
 from forum.forms import form_status, show_service_error
 from forum.pagination import Pagination, page_arg
-from forum.permissions import can_edit_board, require
+from forum.permissions import (
+    can_close_board,
+    can_create_board,
+    can_edit_board,
+    can_set_board_title,
+    require,
+)
 
 bp = Blueprint("boards", __name__)
 
@@ -93,3 +116,77 @@ def edit(slug: str) -> ResponseReturnValue:
             flash("The webinar's details are saved." if changed else "Nothing changed.", "success")
             return redirect(f"/b/{slug}")
     return render_template("boards/edit.html", board=board, form=form), form_status(form)
+
+
+# --- administrators: add a webinar, announce its title, close or reopen its board ------
+
+
+def _report(changed: bool, done: str, unchanged: str) -> None:
+    flash(done if changed else unchanged, "success" if changed else "info")
+
+
+@bp.route("/boards/new", methods=["GET", "POST"])
+@login_required
+def new() -> ResponseReturnValue:
+    require(can_create_board(current_user))
+    # The next number is offered, not imposed: it is checked like any other typed in.
+    offered = {"number": queries.next_webinar_number()} if request.method == "GET" else None
+    form = NewBoardForm(data=offered)
+    if form.validate_on_submit():
+        try:
+            board = services.create_board(
+                current_user, number=form.number.data, title=form.title.data, **form.details()
+            )
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash(f"The board of {board.heading} is open.", "success")
+            return redirect(url_for("boards.show", slug=board.slug))
+    return render_template("boards/new.html", form=form), form_status(form)
+
+
+@bp.route("/b/<slug>/title", methods=["GET", "POST"])
+@login_required
+def title(slug: str) -> ResponseReturnValue:
+    board = queries.board_by_slug_or_404(slug)
+    require(can_set_board_title(current_user, board))
+    form = TitleForm(data={"title": board.title or ""})
+    if form.validate_on_submit():
+        try:
+            changed = services.set_title(board, current_user, form.title.data)
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            _report(changed, "The title is saved.", "Nothing changed.")
+            return redirect(url_for("boards.show", slug=slug))
+    return render_template("boards/title.html", board=board, form=form), form_status(form)
+
+
+@bp.route("/b/<slug>/close", methods=["GET", "POST"])
+@login_required
+def close(slug: str) -> ResponseReturnValue:
+    board = queries.board_by_slug_or_404(slug)
+    require(can_close_board(current_user, board))
+    form = CloseForm()
+    if form.validate_on_submit():
+        try:
+            changed = closing.close_board(current_user, board, form.reason.data or "")
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            done = "The board is closed to new threads and replies."
+            _report(changed, done, "The board was already closed.")
+            return redirect(url_for("boards.show", slug=slug))
+    return render_template("boards/close.html", board=board, form=form), form_status(form)
+
+
+@bp.post("/b/<slug>/reopen")
+@login_required
+def reopen(slug: str) -> ResponseReturnValue:
+    board = queries.board_by_slug_or_404(slug)
+    require(can_close_board(current_user, board))
+    # CSRFProtect has checked the POST's token already: nothing else to fill in.
+    changed = closing.reopen_board(current_user, board)
+    done = "The board is open to new threads and replies again."
+    _report(changed, done, "The board was not closed.")
+    return redirect(url_for("boards.show", slug=slug))
