@@ -17,6 +17,15 @@ from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
 MAX_ID = 2**31 - 1
 
 
+def parse_id(text: str) -> int | None:
+    """Return the row id `text` names (1 to MAX_ID, ASCII digits), or None: for ids that come
+    in a query string, such as ?quote=, as the converter below does for paths."""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None
+
+
 class IdConverter(IntegerConverter):
     """`<int:...>` in every route: a row id, 1 to MAX_ID, in ASCII digits."""
 

@@ -160,14 +160,18 @@ def test_the_header_renders_after_a_failed_statement_even_outside_an_error_page(
     from flask import render_template_string
     from flask_login import login_user
 
+    from forum.accounts import sessions
     from forum.accounts.models import Role, User
-    from forum.db import db
+    from forum.db import db, utcnow
 
     with failing_save_app.app_context():
         moderator_id = make_user(username="mira", role=Role.MODERATOR).id
         copy_id = make_user(username="mira2").id
     with failing_save_app.test_request_context("/"):
-        login_user(db.session.get_one(User, moderator_id))
+        moderator = db.session.get_one(User, moderator_id)
+        lifetime = sessions.lifetime_from(failing_save_app.config)
+        sessions.open_session(moderator, now=utcnow(), lifetime=lifetime)
+        login_user(moderator)
         db.session.get_one(User, copy_id).username_key = "mira"
         with pytest.raises(sa.exc.IntegrityError):
             db.session.commit()

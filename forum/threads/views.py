@@ -20,6 +20,7 @@ from forum.permissions import (
     require,
 )
 from forum.ratelimits import configured, limiter, member_key
+from forum.routing import parse_id
 from forum.threads import queries, services
 from forum.threads.forms import (
     EditFirstPostForm,
@@ -135,10 +136,10 @@ def reply(thread_id: int) -> ResponseReturnValue:
 def _quoted_post(thread: Thread) -> Post | None:
     """Return the post named by ?quote= if it is in this thread and the reader may quote
     it (can_quote_post: published text they may read); ignore anything else."""
-    quote_id = request.args.get("quote", "")
-    if not (quote_id.isascii() and quote_id.isdigit()):
+    quote_id = parse_id(request.args.get("quote", ""))
+    if quote_id is None:
         return None
-    post = queries.post_or_none(int(quote_id), current_user)
+    post = queries.post_or_none(quote_id, current_user)
     if post is None or post.thread_id != thread.id:
         return None
     return post if can_quote_post(current_user, post, thread) else None
