@@ -67,7 +67,7 @@ def _table(cell: str) -> Builder:
 
 
 def _references(size: int) -> str:
-    definitions = _lines(lambda i: f"[r{i}]: https://example.org/{i} \"t{i}\"\n")(size // 2)
+    definitions = _lines(lambda i: f'[r{i}]: https://example.org/{i} "t{i}"\n')(size // 2)
     uses = _lines(lambda i: f"[x][r{i}] ")(size - len(definitions) - 2)
     return uses + "\n\n" + definitions
 
@@ -121,7 +121,7 @@ CASES: dict[str, Builder] = {
     "*a_": _repeat("*a_"),
     "[a](": _repeat("[a]("),
     "![a](": _repeat("![a]("),
-    "[a](b \"": _repeat('[a](b "'),
+    '[a](b "': _repeat('[a](b "'),
     "[a](<": _repeat("[a](<"),
     "[a][": _repeat("[a]["),
     "[a]": _repeat("[a]"),

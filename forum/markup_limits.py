@@ -33,6 +33,7 @@ MAX_FENCES = 64
 # line after it, or every one of them re-splits the rest of its block (quadratic).
 MAX_BLOCK_BREAKERS = 64
 
+
 def mark_count(source: str) -> int:
     """Return how many markup characters `source` holds."""
     return sum(source.count(c) for c in MARK_CHARACTERS + DOUBLE_MARKS)
@@ -142,8 +143,8 @@ def url_re(protocols: frozenset[str]) -> re.Pattern[str]:
     """
     return re.compile(
         r"""\(?  # One opening parenthesis, kept with the URL to be balanced by bleach.
-        \b(?<![@.\-\w])(?:(?:{0}):/{{0,3}}(?:(?:\w+:)?\w+@)?)?  # http://
-        ([\w-]+\.)+(?:{1})(?:\:[0-9]+)?(?!\.\w)\b   # xx.yy.tld(:##)?
+        \b(?<![@.\-\w])(?:(?:{}):/{{0,3}}(?:(?:\w+:)?\w+@)?)?  # http://
+        ([\w-]+\.)+(?:{})(?:\:[0-9]+)?(?!\.\w)\b   # xx.yy.tld(:##)?
         (?:[/?][^\s\{{\}}\|\\\^`<>"]*)?  # /path/zz
         """.format("|".join(sorted(protocols)), "|".join(sorted(TLDS))),
         re.IGNORECASE | re.VERBOSE | re.UNICODE,

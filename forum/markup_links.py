@@ -114,7 +114,8 @@ class _Bounded:
     ) -> tuple[str, str | None, int, bool]:
         unescape: Any = getattr(self, "unescape")  # noqa: B009 (a method of the mixed-in class)
         if title is not None:
-            title = ip.LinkInlineProcessor.RE_TITLE_CLEAN.sub(" ", ip.dequote(unescape(title.strip())))
+            title = ip.dequote(unescape(title.strip()))
+            title = ip.LinkInlineProcessor.RE_TITLE_CLEAN.sub(" ", title)
         return unescape(href).strip(), title, index, handled
 
 
