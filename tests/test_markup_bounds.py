@@ -19,7 +19,7 @@ from bench.markdown_corpus import corpus
 from forum import markup
 from forum.accounts.models import User
 from forum.db import db
-from forum.markup_limits import MARK_CHARACTERS, MAX_MARKS, url_re
+from forum.markup_limits import MARK_CHARACTERS, MAX_MARKS, BlockBreaks, FenceLimit, url_re
 from forum.threads.models import BODY_MAX, Post
 from tests.factories import log_in, make_post, make_thread, make_user
 
@@ -123,6 +123,26 @@ def test_fences_that_close_still_make_code_past_the_fence_limit() -> None:
     html = markup.render(source)
     assert html.count("<pre><code>") == 100
     assert "<pre><code>code 99 [\n</code></pre>" in html
+
+
+def test_past_the_fence_limit_only_fences_that_never_close_are_indented() -> None:
+    # Each unclosed fence made python-markdown search to the end of the post for its close.
+    md = markup._markdown()
+    closed = ["```", "a", "```", "~~~~", "b", "~~~~"] * 20  # 80 fence lines
+    assert FenceLimit(md).run(closed + ["```x", "c"]) == closed + [" ```x", "c"]
+    assert FenceLimit(md).run(closed[:90] + ["```x", "c"]) == closed[:90] + ["```x", "c"]
+    assert md.preprocessors.get_index_for_name("fence_limit") < md.preprocessors.get_index_for_name(
+        "fenced_code_block"
+    )
+
+
+def test_past_the_limit_each_heading_and_rule_ends_its_block() -> None:
+    # Each one re-split the rest of its block: quadratic in the number of them.
+    md = markup._markdown()
+    lines = ["# a", "b", "c", "===", "> # q", "---"] * 20  # 80 headings and rules
+    expected = ["# a", "", "b", "c", "===", "", "> # q", ">", "---", ""] * 20
+    assert BlockBreaks(md).run(lines) == expected
+    assert BlockBreaks(md).run(lines[:96]) == lines[:96]  # 64 of them
 
 
 def test_many_headings_and_rules_still_render_as_such() -> None:
