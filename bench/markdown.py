@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from bench.markdown_corpus import corpus
 from forum import markup
-from forum.markup_limits import MARK_CHARACTERS, MAX_MARKS, too_complex
+from forum.markup_limits import too_complex
 from forum.threads.models import BODY_MAX
 
 BUDGET = 0.5
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=2, help="runs per case (fastest kept)")
     parser.add_argument("--only", nargs="*", help="case names to run")
     args = parser.parse_args(argv)
-    cases = corpus(args.size, MARK_CHARACTERS, MAX_MARKS)
+    cases = corpus(args.size, fits=lambda text: not too_complex(text))
     if args.only:
         cases = {name: text for name, text in cases.items() if name in args.only}
     markup.render("warm *up*")

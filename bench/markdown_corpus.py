@@ -189,29 +189,30 @@ CASES: dict[str, Builder] = {
 }
 
 
-def _within(text: str, marks: str, max_marks: int) -> str:
-    """Return the longest start of `text` holding at most `max_marks` of the characters `marks`."""
-    seen = 0
-    for i, c in enumerate(text):
-        if c in marks:
-            seen += 1
-            if seen > max_marks:
-                return text[:i]
-    return text
+def _longest_start(text: str, fits: Callable[[str], bool]) -> str:
+    """Return the longest start of `text` that `fits` (which must hold for every shorter one)."""
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(text[:middle]):
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low]
 
 
-def corpus(size: int, marks: str = "", max_marks: int = 0) -> dict[str, str]:
+def corpus(size: int, fits: Callable[[str], bool] | None = None) -> dict[str, str]:
     """Return every pathological case, each exactly `size` characters long.
 
-    With `marks` and `max_marks` (the renderer's own limit on markup characters), each case
-    also comes cut to that many marks and padded with plain text to `size` ("... at limit"):
-    the most of each shape that is still rendered as Markdown.
+    With `fits` (whether the renderer still treats a text as Markdown, under its limit on
+    markup), each case also comes cut to the longest start that fits and padded with plain
+    text to `size` ("... at limit"): the most of each shape that is rendered as Markdown.
     """
     built: dict[str, str] = {}
     for name, build in CASES.items():
         # Builders may come out a little short or long: pad with plain text, then cut.
         text = (build(size) + "a" * size)[:size]
         built[name] = text
-        if marks:
-            built[f"{name} at limit"] = (_within(text, marks, max_marks) + "a" * size)[:size]
+        if fits:
+            built[f"{name} at limit"] = (_longest_start(text, fits) + "a" * size)[:size]
     return built
