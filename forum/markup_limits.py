@@ -2,10 +2,11 @@
 
 python-markdown and bleach spend a few tens of microseconds on every element they make, and a
 few of their steps grow with the square of a run of markup (measured in bench/markdown.py).
-So: the super-linear shapes are defused (deep nesting, long runs of block breakers, a URL
-pattern that restarted at every character of a run), and a post with more markup characters
-than MAX_MARKS is shown as plain paragraphs instead of being rendered. An ordinary post meets
-none of these and renders exactly as python-markdown renders it.
+So: the super-linear shapes are defused (deep nesting, many headings and rules, many
+unclosed fences, a URL pattern that restarted at every character of a run; link, image and
+code-span scans are bounded in forum.markup_links), and a post with more markup characters
+than MAX_MARKS is shown as plain paragraphs instead of being rendered. An ordinary post
+meets none of these limits and renders exactly as python-markdown renders it.
 """
 
 from __future__ import annotations
