@@ -48,6 +48,10 @@ bench: install
 	mkdir -p bench/results
 	$(BIN)/python -m bench.run --json bench/results/latest.json
 
+# Rendering time of pathological Markdown at the post size limit, against 0.5 s a post.
+bench-markdown: install
+	$(BIN)/python -m bench.markdown
+
 lint: install
 	$(BIN)/ruff check forum tests bench
 	$(BIN)/ruff format --check forum tests bench

@@ -2,6 +2,8 @@
 
 The result is stored beside the source when a post is written; pages print it as is.
 Change the allowlist here, then run `flask forum rerender` to apply it to stored posts.
+Rendering is bounded in time by forum.markup_limits and forum.markup_links (see
+bench/markdown.py for the figures).
 """
 
 from __future__ import annotations
@@ -12,8 +14,18 @@ from typing import Any
 
 import bleach
 import markdown
-from bleach.linkifier import LinkifyFilter, build_url_re
+from bleach.linkifier import LinkifyFilter
 from markdown.treeprocessors import Treeprocessor
+
+from forum.markup_limits import (
+    BlockBreaks,
+    FenceLimit,
+    NestingLimit,
+    plain_html,
+    too_complex,
+    url_re,
+)
+from forum.markup_links import bound_links
 
 ALLOWED_TAGS = frozenset(
     {
@@ -57,6 +69,11 @@ def _markdown() -> markdown.Markdown:
         extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS, output_format="html"
     )
     md.treeprocessors.register(_ImagesAsLinks(md), "images_as_links", 0)
+    md.preprocessors.register(FenceLimit(md), "fence_limit", 26)
+    # After fenced code is set aside (priority 25), so code is never touched.
+    md.preprocessors.register(NestingLimit(md), "nesting_limit", 24)
+    md.preprocessors.register(BlockBreaks(md), "block_breaks", 23)
+    bound_links(md)
     # No raw HTML passes: without these two steps Markdown leaves HTML in place;
     # with them removed it is escaped and shown as text.
     md.preprocessors.deregister("html_block")
@@ -77,7 +94,7 @@ _linkify = partial(
     callbacks=[_set_rel],
     skip_tags={"pre", "code"},
     parse_email=False,
-    url_re=build_url_re(protocols=ALLOWED_PROTOCOLS),
+    url_re=url_re(ALLOWED_PROTOCOLS),
 )
 # bleach's Cleaner is not thread-safe: each thread (threaded servers, tests) gets its own.
 _local = threading.local()
@@ -99,8 +116,20 @@ def _cleaner() -> bleach.Cleaner:
 
 def render(source: str) -> str:
     """Return sanitised HTML for the Markdown `source`."""
-    # Headings h1/h2 would compete with the page's own; shift them down to h3.
+    if too_complex(source):
+        # Rendering this much markup would hold a worker for seconds: show it as typed.
+        return plain_html(source)
+    return clean(convert(source))
+
+
+def convert(source: str) -> str:
+    """Return the HTML python-markdown makes of `source` (not yet sanitised)."""
     html = _markdown().convert(source)
+    # Headings h1/h2 would compete with the page's own; shift them down to h3.
     html = html.replace("<h1>", "<h3>").replace("</h1>", "</h3>")
-    html = html.replace("<h2>", "<h3>").replace("</h2>", "</h3>")
+    return html.replace("<h2>", "<h3>").replace("</h2>", "</h3>")
+
+
+def clean(html: str) -> str:
+    """Return `html` reduced to the allowlist, with links made and marked."""
     return _cleaner().clean(html)
