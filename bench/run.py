@@ -5,8 +5,10 @@
 
 It generates the data, serves the forum with gunicorn (2 sync workers) and, in the same run,
 the bare page of the same size (bench/bare.py), measures each page with wrk (requests/s,
-p50/p99 latency, errors), logged-in replies/s, and each worker's memory, and prints a
-Markdown table. Everything runs on 127.0.0.1 and stops by itself.
+p50/p99 latency, errors), a logged-in member's thread page (session cookie passed to wrk),
+logged-in replies/s, and each worker's memory, and prints a Markdown table. Each page is
+measured at the address it settles on: it must answer 200 itself (a redirect stops the run),
+and its size is that response's body. Everything runs on 127.0.0.1 and stops by itself.
 """
 
 from __future__ import annotations
@@ -102,12 +104,21 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.kill()
 
 
-def wrk(url: str, duration: int, connections: int, threads: int, script: str | None = None,
-        env: dict[str, str] | None = None) -> dict[str, float]:  # fmt: skip
+def wrk(
+    url: str,
+    duration: int,
+    connections: int,
+    threads: int,
+    script: str | None = None,
+    env: dict[str, str] | None = None,
+    cookie: str | None = None,
+) -> dict[str, float]:
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout",
            "10s"]  # fmt: skip
     if script:
         cmd += ["-s", script]
+    if cookie:
+        cmd += ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(
         [*cmd, url], capture_output=True, text=True, check=True, env=env or os.environ.copy()
     ).stdout
@@ -145,6 +156,26 @@ def worker_memory(master: subprocess.Popen[bytes]) -> list[dict[str, float]]:
     return result
 
 
+class Redirected(RuntimeError):
+    """A benchmarked address answered with a redirect: wrk would measure the redirect."""
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        raise Redirected(
+            f"{req.full_url} answers {code} to {newurl}: measure the page it settles on"
+        )
+
+
+def settled_page(url: str, cookie: str | None = None) -> bytes:
+    """Return the body `url` answers with 200 itself; raise on a redirect or any other status."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.build_opener(_NoRedirect).open(request, timeout=30) as response:
+        if response.status != 200:
+            raise RuntimeError(f"{url} answers {response.status}, not 200")
+        return bytes(response.read())
+
+
 def page_urls(db_path: Path) -> dict[str, str]:
     with sqlite3.connect(db_path) as db:
         thread_id, slug, posts = db.execute(
@@ -160,6 +191,27 @@ def page_urls(db_path: Path) -> dict[str, str]:
         f"thread, page {last_page} (last)": f"/t/{thread_id}/{slug}?page={last_page}",
         "profile /u/…": f"/u/{user}",
     }
+
+
+def member_thread_page(base: str, db_path: Path) -> tuple[str, str]:
+    """Log a member in; return (session cookie, path of the longest thread's first page)."""
+    with sqlite3.connect(db_path) as db:
+        username = db.execute("SELECT username FROM users ORDER BY id LIMIT 1").fetchone()[0]
+        thread_id, slug = db.execute(
+            "SELECT id, slug FROM threads ORDER BY post_count DESC LIMIT 1"
+        ).fetchone()
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    token = _csrf(opener.open(f"{base}/login").read().decode())
+    data = urllib.parse.urlencode({"csrf_token": token, "login": username, "password": PASSWORD})
+    opener.open(f"{base}/login", data=data.encode())
+    path = f"/t/{thread_id}/{slug}"
+    opener.open(base + path).read()  # the first page with a form puts a CSRF token in the session
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    html = settled_page(base + path, cookie).decode()
+    if f'action="/t/{thread_id}/reply"' not in html or "Log out" not in html:
+        raise RuntimeError(f"{path} with the member's cookie is not a logged-in member's page")
+    return cookie, path
 
 
 def log_in_members(base: str, db_path: Path, count: int) -> list[tuple[str, str, str]]:
@@ -227,17 +279,26 @@ def measure(args, db_path, env, bare_port, forum_port, forum, bare):  # type: ig
     run = lambda url, **kw: wrk(url, args.duration, args.connections, 2, **kw)  # noqa: E731
     pages: list[Result] = []
     bare_url = f"http://127.0.0.1:{bare_port}/"
-    bare_size = len(urllib.request.urlopen(bare_url).read())
     run(bare_url)  # warm-up
     for name, url in [("bare Flask + Jinja page", bare_url),
                       ("bare plain string", f"http://127.0.0.1:{bare_port}/plain")]:  # fmt: skip
+        size = len(settled_page(url))
         m = run(url)
-        pages.append(Result(name, url, m["rps"], m["p50"], m["p99"], int(m["errors"]), bare_size))
-    for name, path in page_urls(db_path).items():
-        size = len(urllib.request.urlopen(base + path).read())
+        pages.append(Result(name, url, m["rps"], m["p50"], m["p99"], int(m["errors"]), size))
+    urls = page_urls(db_path)
+    sizes = {path: len(settled_page(base + path)) for path in urls.values()}  # before any load
+    cookie, member_path = member_thread_page(base, db_path)
+    for name, path in urls.items():
         run(base + path)  # warm-up
         m = run(base + path)
-        pages.append(Result(name, path, m["rps"], m["p50"], m["p99"], int(m["errors"]), size))
+        pages.append(
+            Result(name, path, m["rps"], m["p50"], m["p99"], int(m["errors"]), sizes[path])
+        )
+    size = len(settled_page(base + member_path, cookie))
+    run(base + member_path, cookie=cookie)  # warm-up
+    m = run(base + member_path, cookie=cookie)
+    pages.append(Result("thread, page 1, member (reply form)", member_path, m["rps"], m["p50"],
+                        m["p99"], int(m["errors"]), size))  # fmt: skip
     for r in pages:
         r.ratio = r.rps / pages[0].rps
     replies = measure_replies(args, db_path, base)

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install what the browser tests (tests/browser/) need, skipping whatever is already present:
-#   - Debian's Chromium at /usr/bin/chromium (Playwright's own browser download does not work here),
+#   - Debian's Chromium at /usr/bin/chromium (Playwright's own browser download does not work here;
+#     FORUM_CHROMIUM names another executable, which the tests then launch),
 #   - the Python `playwright` package in the project's virtualenv (never `playwright install`),
 #   - axe-core's axe.min.js under ~/.cache/axe (outside the repository).
 # Usage: scripts/install-browser.sh   (run from anywhere; needs root for apt-get)
@@ -10,9 +11,13 @@ ROOT=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
 PY=${FORUM_VENV_PYTHON:-$ROOT/.venv/bin/python}
 AXE_PREFIX=${AXE_PREFIX:-$HOME/.cache/axe}
 AXE_JS=$AXE_PREFIX/node_modules/axe-core/axe.min.js
+CHROMIUM=${FORUM_CHROMIUM:-/usr/bin/chromium}
 
-if [ -x /usr/bin/chromium ]; then
-    echo "chromium: present"
+if [ -x "$CHROMIUM" ]; then
+    echo "chromium: present ($CHROMIUM)"
+elif [ "$CHROMIUM" != /usr/bin/chromium ]; then
+    echo "chromium: FORUM_CHROMIUM=$CHROMIUM is not an executable" >&2
+    exit 1
 else
     echo "chromium: installing with apt-get"
     SUDO=""
@@ -41,7 +46,7 @@ else
     npm install --silent --no-audit --no-fund --prefix "$AXE_PREFIX" axe-core
 fi
 
-test -x /usr/bin/chromium
+test -x "$CHROMIUM"
 "$PY" -c 'import playwright.sync_api'
 test -f "$AXE_JS"
 echo "browser test prerequisites ready"

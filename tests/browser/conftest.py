@@ -1,9 +1,10 @@
 """Fixtures for tests that drive a real headless Chromium against the app served from a thread.
 
-Needs Debian's /usr/bin/chromium, the Python `playwright` package and axe-core's axe.min.js
-(scripts/install-browser.sh installs all three; the AXE_JS variable may point to another copy).
-When one is missing the tests skip with a message, except under CI=true, where they fail:
-a green run must not hide a missing install.
+Needs Debian's /usr/bin/chromium (FORUM_CHROMIUM may name another executable), the Python
+`playwright` package and axe-core's axe.min.js (AXE_JS may point to another copy);
+scripts/install-browser.sh installs all three. When one is missing the tests fail: a green run
+must not hide a missing install. FORUM_SKIP_BROWSER=1 skips them instead, with a message,
+except under CI=true, where asking for the skip is an error.
 """
 
 from __future__ import annotations
@@ -21,12 +22,18 @@ from werkzeug.serving import make_server
 
 from forum.boards.services import load_km4b
 from forum.db import db
-from tests.browser import missing, playwright_api
+from tests.browser import (
+    SKIP_REQUESTED,
+    chromium_path,
+    in_ci,
+    missing,
+    playwright_api,
+    skip_requested,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Route
 
-CHROMIUM = Path("/usr/bin/chromium")
 AXE_JS = Path(os.environ.get("AXE_JS", "~/.cache/axe/node_modules/axe-core/axe.min.js"))
 CHROMIUM_ARGS = [
     "--no-sandbox",  # the tests run as root
@@ -42,13 +49,26 @@ HOST = "127.0.0.1"
 TIMEOUT_MS = 10_000
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the browser tests when asked to (FORUM_SKIP_BROWSER=1), never under CI=true."""
+    if not skip_requested():
+        return
+    if in_ci():
+        raise pytest.UsageError("FORUM_SKIP_BROWSER=1 under CI=true: CI runs the browser tests")
+    skip = pytest.mark.skip(reason=SKIP_REQUESTED)
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """One headless Chromium for the whole run (a second sync Playwright would fail)."""
-    if not CHROMIUM.exists():
-        missing(f"{CHROMIUM} (apt-get install chromium)")
+    chromium = chromium_path()
+    if not chromium.is_file():
+        missing(f"{chromium} (apt-get install chromium, or set FORUM_CHROMIUM)")
     with playwright_api().sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, template_rendered
 
 from forum.accounts.models import Role
 from forum.boards.models import Board
-from forum.db import db
+from forum.db import db, utcnow
 from forum.moderation import post_actions, reports, thread_actions
 from forum.moderation.models import ReportReason
 from forum.threads import services as threads
-from forum.threads.models import Post, Thread
+from forum.threads.models import Post, Thread, ThreadKind
 from tests.browser import playwright_api
+from tests.browser.pages import visits
 from tests.factories import PASSWORD, grant_board_role, make_user
 
 if TYPE_CHECKING:
@@ -122,14 +124,14 @@ def format_violations(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def assert_accessible(page: Page, axe_source: str) -> None:
+def assert_accessible(page: Page, axe_source: str, where: str = "") -> None:
     # Whatever axe checks here is what a person without JavaScript gets: no script on the page.
     assert page.evaluate("document.scripts.length") == 0
     # The page's Content-Security-Policy blocks a <script> tag, not the DevTools protocol.
     page.context.new_cdp_session(page).send("Runtime.evaluate", {"expression": axe_source})
     violations = page.evaluate(RUN_AXE, WCAG_TAGS)
     assert not violations, (
-        f"axe found {len(violations)} WCAG violation(s) on {page.url}:\n"
+        f"axe found {len(violations)} WCAG violation(s) on {page.url} {where}:\n"
         + format_violations(violations)
     )
 
@@ -140,58 +142,130 @@ def open_page(page: Page, path: str, status: int = 200) -> None:
     assert response.status == status, f"{path}: HTTP {response.status}"
 
 
-def submit_bad_registration(page: Page) -> None:
-    page.get_by_label("Username").fill("a!")
-    page.get_by_label("Email").fill("not-an-address")
-    page.get_by_label("Password", exact=True).fill("short")
-    page.get_by_label("Repeat password").fill("different")
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("alert")).to_be_visible()
-    expect(page.locator("[aria-invalid=true]")).not_to_have_count(0)
+PHONE = {"width": 360, "height": 740}  # a small phone, in CSS pixels
+# The outermost elements that reach past the window's right edge, to name in a failure.
+TOO_WIDE = """(width) => {
+  const wide = [...document.querySelectorAll('body *')].filter(
+    (e) => e.getBoundingClientRect().right > width + 0.5);
+  return wide.filter((e) => !wide.includes(e.parentElement)).slice(0, 8).map((e) =>
+    `${e.tagName.toLowerCase()}${e.className ? '.' + e.className : ''} ` +
+    `"${e.textContent.trim().slice(0, 40)}" (${Math.round(e.getBoundingClientRect().right)} px)`);
+}"""
 
 
 @dataclass(frozen=True)
-class Case:
-    path: str  # may name the world's {thread}, {board} or {author}
-    member: bool = False  # log in first
-    status: int = 200
-    seeded: bool = True  # needs the world's boards, thread and authors
-    then: Callable[[Page], None] | None = None  # done on the page before the audit
+class Site:
+    """The world, plus what the moderation and hosting pages list (see tests/browser/pages.py)."""
+
+    thread: str
+    thread_id: int
+    board: str
+    board_slug: str
+    author: str
+    edited: int  # a post a moderator edited
+    reportable: int  # a post by amina that han may report
+    own_reply: int  # a reply by amina, which she may edit or delete
+    question_id: int  # a host's question, scheduled to appear next week
 
 
-CASES = {
-    "home": Case("/"),
-    "board": Case("{board}"),
-    "thread-anonymous": Case("{thread}"),
-    "thread-member": Case("{thread}", member=True),
-    "thread-page-2": Case("{thread}?page=2", member=True),
-    "login": Case("/login", seeded=False),
-    "register": Case("/register", seeded=False),
-    "register-errors": Case("/register", seeded=False, then=submit_bad_registration),
-    "new-thread": Case("{board}/new", member=True),
-    "profile": Case("/u/{author}"),
-    "not-found": Case("/no/such/page", status=404, seeded=False),
-}
+@pytest.fixture
+def site(world: World, km4b_app: Flask) -> Site:
+    with km4b_app.app_context():
+        make_user(username="ada", display_name="Ada Admin", role=Role.ADMIN)
+        make_user(username="mo", display_name="Mo Moderator", role=Role.MODERATOR)
+        make_user(username="newcomer", display_name="New Comer", is_approved=False)
+        host = make_user(username="hosta", display_name="Host A")
+        users = {u.username: u for u in db.session.scalars(sa.select(type(host)))}
+        admin, mod, han = users["ada"], users["mo"], users["han"]
+        board = db.session.scalars(sa.select(Board).filter_by(slug="webinar-4")).one()
+        grant_board_role(host, board, "host")
+        thread = db.session.scalars(
+            sa.select(Thread).filter_by(title="Integrating knowledge management into NBSAPs")
+        ).one()
+        posts = db.session.scalars(
+            sa.select(Post)
+            .options(sa.orm.joinedload(Post.thread))
+            .filter_by(thread_id=thread.id)
+            .order_by(Post.position)
+        ).all()
+        assert posts[6].author_id == users[world.author].id
+        # An open report, an edited post, a key insight and a pinned thread (log entries).
+        reports.report_post(
+            posts[1], reporter=han, reason=ReportReason.OFF_TOPIC, comment="Not about NBSAPs."
+        )
+        threads.edit_post(posts[0], editor=mod, source=posts[0].source + "\n\nEdited.")
+        post_actions.mark_insight(admin, posts[2])
+        thread_actions.pin_thread(admin, thread)
+        # A post held for review, and a question the host scheduled for next week.
+        threads.reply(thread, author=han, source="A first post waiting for review.", held=True)
+        question = threads.start_thread(
+            board,
+            author=host,
+            title="What will you change after this webinar?",
+            source="Tell us one thing.",
+            kind=ThreadKind.QUESTION,
+            publish_at=utcnow() + timedelta(days=7),
+        )
+        result = Site(
+            thread=thread.path,
+            thread_id=thread.id,
+            board=board.path,
+            board_slug=board.slug,
+            author=world.author,
+            edited=posts[0].id,
+            reportable=posts[4].id,
+            own_reply=posts[6].id,
+            question_id=question.id,
+        )
+        db.session.remove()
+    return result
 
 
-@pytest.mark.parametrize("name", CASES)
-def test_page_has_no_wcag_violations(
-    name: str, request: pytest.FixtureRequest, audit_context: BrowserContext, axe_source: str
+@pytest.fixture
+def rendered(km4b_app: Flask) -> Iterator[list[str]]:
+    """The names of the templates the live server renders, in order."""
+    names: list[str] = []
+
+    def record(sender: Flask, template: Any, context: dict[str, Any], **extra: Any) -> None:
+        names.append(str(template.name))
+
+    with template_rendered.connected_to(record, km4b_app):
+        yield names
+
+
+VISITS = visits()
+
+
+@pytest.mark.parametrize("key", VISITS)
+def test_page_has_no_wcag_violations_on_desktop_and_phone(
+    key: str,
+    site: Site,
+    rendered: list[str],
+    audit_context: BrowserContext,
+    axe_source: str,
 ) -> None:
-    case = CASES[name]
+    template, visit = VISITS[key]
     page = audit_context.new_page()
-    path = case.path
-    if case.seeded:
-        world: World = request.getfixturevalue("world")
-        path = path.format(thread=world.thread_path, board=world.board_path, author=world.author)
-        if case.member:
-            log_in(page, world.author)
-    open_page(page, path, case.status)
-    if case.then:
-        case.then(page)
-    if name.startswith("thread"):
-        expect(page.get_by_role("navigation", name="Pages").first).to_be_visible()
+    if visit.user:
+        log_in(page, visit.user)
+    path = visit.path.format(**asdict(site))
+    rendered.clear()
+    open_page(page, path, visit.status)
+    if visit.shows:
+        expect(page.locator("main")).to_contain_text(visit.shows)
+    if visit.then:
+        visit.then(page)
+    assert template in rendered, f"{path} rendered {rendered}, not {template}"
+
     assert_accessible(page, axe_source)
+    page.set_viewport_size(PHONE)
+    assert_accessible(page, axe_source, "at 360 px")
+    # Reflow (WCAG 1.4.10), which axe does not check: nothing makes a phone scroll sideways.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], (
+        f"{path} is {width} px wide at {PHONE['width']} px; too wide: "
+        + ", ".join(page.evaluate(TOO_WIDE, PHONE["width"]))
+    )
 
 
 def test_thread_page_is_light_and_stays_on_this_host(
@@ -224,115 +298,3 @@ def test_thread_page_is_light_and_stays_on_this_host(
     print(f"\nthread page weight: {total:,} bytes {by_type}")
     assert total < PAGE_WEIGHT_LIMIT, f"thread page weighs {total:,} bytes: {by_type}"
     assert offsite.blocked == []
-
-
-# --- moderation and hosting pages ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ModWorld:
-    """The world, plus what the moderation and hosting pages list."""
-
-    thread_id: int
-    thread_path: str
-    board_slug: str
-    edited_post_id: int
-    reportable_post_id: int
-    author: str
-
-
-@pytest.fixture
-def mod_world(world: World, km4b_app: Flask) -> ModWorld:
-    with km4b_app.app_context():
-        make_user(username="ada", display_name="Ada Admin", role=Role.ADMIN)
-        make_user(username="mo", display_name="Mo Moderator", role=Role.MODERATOR)
-        make_user(username="newcomer", display_name="New Comer", is_approved=False)
-        host = make_user(username="hosta", display_name="Host A")
-        admin = db.session.scalars(sa.select(type(host)).filter_by(username="ada")).one()
-        mod = db.session.scalars(sa.select(type(host)).filter_by(username="mo")).one()
-        han = db.session.scalars(sa.select(type(host)).filter_by(username="han")).one()
-        board = db.session.scalars(sa.select(Board).filter_by(slug="webinar-4")).one()
-        grant_board_role(host, board, "host")
-        thread = db.session.scalars(
-            sa.select(Thread).filter_by(title="Integrating knowledge management into NBSAPs")
-        ).one()
-        posts = db.session.scalars(
-            sa.select(Post)
-            .options(sa.orm.joinedload(Post.thread))
-            .filter_by(thread_id=thread.id)
-            .order_by(Post.position)
-        ).all()
-        # An open report, an edited post, a key insight and a pinned thread (log entries).
-        reports.report_post(
-            posts[1], reporter=han, reason=ReportReason.OFF_TOPIC, comment="Not about NBSAPs."
-        )
-        threads.edit_post(posts[0], editor=mod, source=posts[0].source + "\n\nEdited.")
-        post_actions.mark_insight(admin, posts[2])
-        thread_actions.pin_thread(admin, thread)
-        # A post held for review.
-        threads.reply(thread, author=han, source="A first post waiting for review.", held=True)
-        result = ModWorld(
-            thread_id=thread.id,
-            thread_path=thread.path,
-            board_slug=board.slug,
-            edited_post_id=posts[0].id,
-            reportable_post_id=posts[4].id,
-            author=world.author,
-        )
-        db.session.remove()
-    return result
-
-
-@dataclass(frozen=True)
-class ModCase:
-    path: str  # may name the {thread}, {thread_id}, {board}, {edited} or {reportable} post
-    user: str  # who logs in: "ada" (admin), "mo" (moderator), "hosta" (host) or "han"
-    shows: str  # text on the page: the data under audit is there
-
-
-MOD_CASES = {
-    "mod-dashboard": ModCase("/mod", "mo", "Reported posts"),
-    "mod-dashboard-admin": ModCase("/mod", "ada", "Accounts awaiting approval"),
-    "mod-reports": ModCase("/mod/reports", "mo", "Not about NBSAPs."),
-    "mod-posts": ModCase("/mod/posts", "mo", "A first post waiting for review."),
-    "mod-accounts": ModCase("/mod/accounts", "ada", "newcomer"),
-    "mod-people": ModCase("/mod/people", "ada", "amina"),
-    "mod-person": ModCase("/mod/people/han", "ada", "han"),
-    "mod-log": ModCase("/mod/log", "ada", "insight"),
-    "thread-moderator": ModCase("{thread}", "mo", "Mark as key insight"),
-    "thread-split": ModCase("/t/{thread_id}/split", "mo", "Integrating knowledge"),
-    "thread-move": ModCase("/t/{thread_id}/move", "mo", "Integrating knowledge"),
-    "thread-merge": ModCase("/t/{thread_id}/merge", "mo", "Integrating knowledge"),
-    "post-revisions": ModCase("/p/{edited}/revisions", "mo", "Edited."),
-    "post-report": ModCase("/p/{reportable}/report", "han", "Off-topic"),
-    "board-edit-host": ModCase("/b/{board}/edit", "hosta", "Webinar"),
-    "new-question-host": ModCase("/b/{board}/new?kind=question", "hosta", "question"),
-}
-
-
-@pytest.mark.parametrize("name", MOD_CASES)
-def test_moderation_page_has_no_wcag_violations(
-    name: str, mod_world: ModWorld, audit_context: BrowserContext, axe_source: str
-) -> None:
-    case = MOD_CASES[name]
-    page = audit_context.new_page()
-    log_in(page, case.user)
-    path = case.path.format(
-        thread=mod_world.thread_path,
-        thread_id=mod_world.thread_id,
-        board=mod_world.board_slug,
-        edited=mod_world.edited_post_id,
-        reportable=mod_world.reportable_post_id,
-    )
-    open_page(page, path)
-    expect(page.locator("main")).to_contain_text(case.shows)
-    if name == "thread-moderator":  # the tools under audit are on the page
-        expect(page.get_by_role("button", name="Mark as key insight").first).to_be_visible()
-        expect(page.get_by_role("link", name="Hide").first).to_be_visible()
-        # Open the lock and hide forms (<details>), so that axe audits their fields too.
-        summaries = page.get_by_role("region", name="Thread tools").locator("summary")
-        expect(summaries).not_to_have_count(0)
-        for summary in summaries.all():
-            summary.click()
-        expect(page.get_by_label("Reason, shown to readers (optional)")).to_be_visible()
-    assert_accessible(page, axe_source)

@@ -7,6 +7,7 @@ Data is made in the test's application context; requests run in their own (CSRFC
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,11 +18,12 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import Role, User
+from forum.boards.models import Board
 from forum.db import db
 from forum.moderation import post_actions, thread_actions
 from forum.moderation.models import LogEntry
 from forum.threads import services as threads
-from forum.threads.models import Post, Thread
+from forum.threads.models import Post, PostStatus, Thread, ThreadStatus
 from tests.factories import grant_board_role, log_in, make_board, make_post, make_thread, make_user
 from tests.threads.test_queries import MAX_THREAD_PAGE_STATEMENTS, sql_statements
 
@@ -143,12 +145,59 @@ WITH_FORM = [
 ]
 
 
+def content() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the tables the thread and post actions change, as committed."""
+    db.session.rollback()  # end the test's read transaction: see what requests committed
+    tables = {"threads": Thread.__table__, "posts": Post.__table__, "boards": Board.__table__}
+    return {
+        name: [tuple(row) for row in db.session.execute(sa.select(table).order_by(table.c.id))]
+        for name, table in tables.items()
+    }
+
+
+def thread_now(w: World, thread: Thread | None = None) -> Thread:
+    db.session.rollback()
+    return db.session.get_one(Thread, (thread or w.thread).id)
+
+
+def post_now(w: World) -> Post:
+    db.session.rollback()
+    return db.session.get_one(Post, w.reply.id)
+
+
+# What each action, once done, has changed (checked against the database, not the log).
+DONE: dict[str, Callable[[World], bool]] = {
+    "pin_thread": lambda w: thread_now(w).is_pinned,
+    "unpin_thread": lambda w: not thread_now(w).is_pinned,
+    "highlight_thread": lambda w: thread_now(w).is_highlighted,
+    "unhighlight_thread": lambda w: not thread_now(w).is_highlighted,
+    "lock_thread": lambda w: thread_now(w).is_locked and thread_now(w).lock_reason == "Off topic",
+    "unlock_thread": lambda w: not thread_now(w).is_locked,
+    "hide_thread": lambda w: thread_now(w).status == ThreadStatus.HIDDEN,
+    "restore_thread": lambda w: thread_now(w).status == ThreadStatus.VISIBLE,
+    "withdraw_thread": lambda w: thread_now(w, w.lone).status == ThreadStatus.WITHDRAWN,
+    "hide_post": lambda w: post_now(w).status == PostStatus.HIDDEN,
+    "restore_post": lambda w: post_now(w).status == PostStatus.PUBLISHED,
+    "delete_post": lambda w: post_now(w).status == PostStatus.DELETED,
+    "mark_insight": lambda w: post_now(w).is_key_insight,
+    "unmark_insight": lambda w: not post_now(w).is_key_insight,
+}
+
+
+def test_every_action_says_what_it_changes():
+    assert set(DONE) == set(IDS)
+
+
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=IDS)
 def test_an_action_is_done_for_whom_its_rule_allows(world, client, endpoint: Endpoint) -> None:
     endpoint.get_ready(world)
     client = as_user(client, world.users[endpoint.allowed])
+    assert not DONE[endpoint.action](world)
+    before = content()
     response = client.post(endpoint.url(world), data=dict(endpoint.data))
     assert response.status_code == 302
+    assert DONE[endpoint.action](world)
+    assert content() != before
     assert logged_actions() == [endpoint.action]
 
 
@@ -158,7 +207,9 @@ def test_an_action_is_forbidden_to_who_sees_the_thing_but_may_not_act(
 ) -> None:
     endpoint.get_ready(world)
     client = as_user(client, world.users[endpoint.refused])
+    before = content()
     assert client.post(endpoint.url(world), data=dict(endpoint.data)).status_code == 403
+    assert content() == before
     assert logged_actions() == []
 
 
@@ -168,7 +219,9 @@ def test_an_action_on_what_the_member_may_not_see_is_not_found(
 ) -> None:
     client = as_user(client, world.users["member"])
     url = endpoint.url(world, hidden=True)
+    before = content()
     assert client.post(url, data=dict(endpoint.data)).status_code == 404
+    assert content() == before
     assert logged_actions() == []
 
 
@@ -176,14 +229,18 @@ def test_an_action_on_what_the_member_may_not_see_is_not_found(
 def test_an_action_without_a_csrf_token_is_refused(world, client, endpoint: Endpoint) -> None:
     endpoint.get_ready(world)
     client = as_user(client, world.users[endpoint.allowed])
+    before = content()
     response = client.post(endpoint.url(world), data=dict(endpoint.data), csrf=False)
     assert response.status_code == 400
+    assert content() == before
     assert logged_actions() == []
 
 
 def test_a_guest_is_sent_to_log_in_and_nothing_happens(world, client):
+    before = content()
     response = client.post(f"/t/{world.thread.id}/pin")
     assert response.status_code == 302 and "/login" in response.location
+    assert content() == before
     assert logged_actions() == []
 
 
@@ -192,10 +249,12 @@ def test_an_actions_own_page_shows_its_form_only_to_whom_may_act(
     world, client, endpoint: Endpoint
 ) -> None:
     url = endpoint.url(world)
+    before = content()
     page = as_user(client, world.users[endpoint.allowed]).get(url)
     assert page.status_code == 200
     assert 'name="csrf_token"' in page.text and '<button type="submit">' in page.text
     assert as_user(client, world.users[endpoint.refused]).get(url).status_code == 403
+    assert content() == before
     assert logged_actions() == []
 
 
@@ -204,9 +263,11 @@ def test_an_actions_own_page_shows_its_form_only_to_whom_may_act(
 
 def test_hiding_without_a_reason_shows_the_form_again_with_the_message(world, client):
     client = as_user(client, world.users["moderator"])
+    before = content()
     response = client.post(f"/p/{world.reply.id}/hide", data={"reason": "  "})
     assert response.status_code == 422
     assert "Please give a reason." in response.text
+    assert content() == before
     assert logged_actions() == []
 
 
@@ -218,6 +279,7 @@ def test_a_too_long_lock_reason_is_refused_and_the_typed_text_kept(world, client
     assert "at most 500 characters" in response.text and reason in response.text
     db.session.rollback()
     assert db.session.get_one(Thread, world.thread.id).is_locked is False
+    assert logged_actions() == []
 
 
 def test_a_lock_reason_is_shown_to_readers(world, client):

@@ -21,6 +21,7 @@ from forum.boards.models import Board, BoardRoleKind
 from forum.db import db, utcnow
 from forum.moderation import people
 from forum.moderation.models import LogEntry
+from forum.threads.models import Post
 from tests.factories import PASSWORD, grant_board_role, log_in, make_board, make_thread, make_user
 
 HOST = BoardRoleKind.HOST
@@ -62,6 +63,10 @@ def reloaded(user: User) -> User:
 
 def log_count() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(LogEntry)) or 0
+
+
+def post_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Post)) or 0
 
 
 def text(response) -> str:  # type: ignore[no-untyped-def]
@@ -186,38 +191,99 @@ GATES = [
 ]
 
 
+def standing(user: User) -> tuple[object, ...]:
+    """What the people actions change about `user`, read afresh from the database."""
+    fresh = reloaded(user)
+    return (
+        fresh.role,
+        fresh.is_active,
+        fresh.suspended_until,
+        fresh.suspension_reason,
+        accounts.board_roles_of(user.id),
+    )
+
+
+def prepare_for(action: str, user: User, board: Board, *, acting_on_self: bool) -> None:
+    """Put `user` in the state `action` undoes, so that an allowed action has work to do."""
+    if action == "revoke":
+        grant_board_role(user, board, "host")
+    elif action == "lift":
+        user.suspended_until = utcnow() + timedelta(days=7)
+        user.suspension_reason = "Earlier adverts"
+    elif action == "unban" and not acting_on_self:  # a banned person cannot send the request
+        user.is_active = False
+    db.session.commit()
+
+
+def assert_done(action: str, user: User, board: Board) -> None:
+    fresh = reloaded(user)
+    if action == "role":
+        assert fresh.role == Role.MODERATOR
+    elif action == "grant":
+        assert accounts.board_roles_of(user.id) == {board.id: frozenset({"host"})}
+    elif action == "revoke":
+        assert accounts.board_roles_of(user.id) == {}
+    elif action == "suspend":
+        assert fresh.suspended_until is not None and fresh.suspended_until.year == 2099
+        assert fresh.suspension_reason == "Spam"
+    elif action == "lift":
+        assert fresh.suspended_until is None
+    elif action == "ban":
+        assert fresh.is_active is False
+    else:
+        assert action == "unban" and fresh.is_active is True
+
+
 @pytest.mark.parametrize(("who", "action", "target", "status"), GATES)
 def test_each_action_is_allowed_exactly_where_its_rule_allows(
     app, world, who, action, target, status
 ):
     path, data = actions(world.board.id)[action]
     client = client_of(app, world.users[who])
+    person = world.users[target]
+    prepare_for(action, person, world.board, acting_on_self=who == target)
+    before, logged_before = standing(person), log_count()
 
-    response = client.post(f"/mod/people/{world.users[target].username}/{path}", data=data)
+    response = client.post(f"/mod/people/{person.username}/{path}", data=data)
 
     assert response.status_code == status
     if status == 302:
-        assert response.headers["Location"] == f"/mod/people/{world.users[target].username}"
+        assert response.headers["Location"] == f"/mod/people/{person.username}"
+        assert_done(action, person, world.board)
+        assert standing(person) != before
+        assert log_count() == logged_before + 1
+    else:
+        assert standing(person) == before
+        assert log_count() == logged_before
 
 
 @pytest.mark.parametrize("action", [*ROLE_ACTIONS, *SANCTIONS])
 def test_each_action_on_nobody_is_not_found_and_without_csrf_is_refused(app, world, action):
     path, data = actions(world.board.id)[action]
     client = client_of(app, world.users["admin"])
+    member = world.users["member"]
+    prepare_for(action, member, world.board, acting_on_self=False)
+    before = standing(member)
 
     assert client.post(f"/mod/people/ghost/{path}", data=data).status_code == 404
     assert client.post(f"/mod/people/amina/{path}", data=data, csrf=False).status_code == 400
+    assert standing(member) == before
     assert log_count() == 0
+    assert db.session.scalar(sa.select(User).filter_by(username="ghost")) is None
 
 
 def test_a_board_role_on_a_missing_board_or_of_an_unknown_kind_is_not_found(app, world):
     client = client_of(app, world.users["admin"])
+    member = world.users["member"]
+    grant_board_role(member, world.board, "host")
 
     assert client.post("/mod/people/amina/board-roles/999/host/revoke").status_code == 404
     assert (
         client.post(f"/mod/people/amina/board-roles/{world.board.id}/owner/revoke").status_code
         == 404
     )
+    assert accounts.board_roles_of(member.id) == {world.board.id: frozenset({"host"})}
+    assert log_count() == 0
 
 
 # --- what each action does -----------------------------------------------------------------
@@ -290,6 +356,7 @@ def test_a_ban_without_a_reason_is_refused_beside_the_field(app, world):
     assert response.status_code == 422
     assert "Please give a reason: the person will read it." in text(response)
     assert reloaded(world.users["member"]).is_active is True
+    assert log_count() == 0
 
 
 def test_a_reason_over_500_characters_is_refused(app, world):
@@ -302,6 +369,7 @@ def test_a_reason_over_500_characters_is_refused(app, world):
     assert response.status_code == 422
     assert "Use at most 500 characters." in text(response)
     assert reloaded(world.users["member"]).role == Role.MEMBER
+    assert log_count() == 0
 
 
 def test_the_last_administrator_cannot_step_down_through_the_page(app, ctx):
@@ -312,6 +380,7 @@ def test_the_last_administrator_cannot_step_down_through_the_page(app, ctx):
     assert response.status_code == 422
     assert "This is the only administrator" in text(response)
     assert reloaded(admin).role == Role.ADMIN
+    assert log_count() == 0
 
 
 def test_an_administrator_who_steps_down_to_member_is_sent_home(app, world):
@@ -321,6 +390,7 @@ def test_an_administrator_who_steps_down_to_member_is_sent_home(app, world):
 
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert reloaded(world.users["admin"]).role == Role.MEMBER
+    assert db.session.scalars(sa.select(LogEntry.action)).all() == ["change_role"]
 
 
 # --- what the sanctioned member meets ------------------------------------------------------
@@ -334,12 +404,14 @@ def test_a_suspended_member_reads_why_and_until_when_and_cannot_reply(app, world
     client = client_of(app, reloaded(member))
 
     page = text(client.get(thread.path))
+    posts_before = post_count()
     refused = client.post(f"/t/{thread.id}/reply", data={"body": "Let me explain"})
 
     assert page.count("Your account is suspended until") == 1
     assert until.strftime("%d %b %Y, %H:%M UTC") in page
     assert "Reason given by the moderators: Off-topic adverts" in page
     assert refused.status_code == 403
+    assert post_count() == posts_before
 
 
 def test_members_in_good_standing_see_no_suspension_notice(app, world):

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from forum.accounts.models import Role, User
 from forum.db import db
 from forum.moderation import reports
-from forum.moderation.models import Report, ReportReason, ReportStatus
+from forum.moderation.models import LogEntry, Report, ReportReason, ReportStatus
 from forum.threads import services as threads
 from forum.threads.models import Post, PostStatus, Thread, ThreadStatus
 from tests.factories import (
@@ -54,6 +54,11 @@ def _open_reports(app: Flask, post_id: int) -> int:
                 Report.post_id == post_id, Report.status == ReportStatus.OPEN
             )
         )
+
+
+def _count(app: Flask, model: type[Any]) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
 
 
 @pytest.fixture
@@ -134,8 +139,13 @@ def test_the_report_gate(app, scene):
     assert member.get(f"/p/{scene['held']}/report").status_code == 404  # not theirs to see
     refused = member.post(f"/p/{scene['post']}/report", data={"reason": "spam"}, csrf=False)
     assert refused.status_code == 400
+    assert author.post(f"/p/{scene['post']}/report", data={"reason": "spam"}).status_code == 403
+    assert member.post(f"/p/{scene['held']}/report", data={"reason": "spam"}).status_code == 404
     anonymous = app.test_client().get(f"/p/{scene['post']}/report")
     assert anonymous.status_code == 302 and "/login" in anonymous.location
+    guest = app.test_client().post(f"/p/{scene['post']}/report", data={"reason": "spam"})
+    assert guest.status_code == 302 and "/login" in guest.location
+    assert _count(app, Report) == 1  # only the scene's own
 
 
 def test_a_suspended_member_may_not_report(app, scene):
@@ -147,6 +157,8 @@ def test_a_suspended_member_may_not_report(app, scene):
         suspended = make_user(suspended_until=utcnow() + timedelta(days=3))
     client = _client(app, suspended)
     assert client.get(f"/p/{scene['post']}/report").status_code == 403
+    assert client.post(f"/p/{scene['post']}/report", data={"reason": "spam"}).status_code == 403
+    assert _count(app, Report) == 1  # only the scene's own
 
 
 def test_reports_are_rate_limited_per_member(make_app):
@@ -157,6 +169,7 @@ def test_reports_are_rate_limited_per_member(make_app):
     client = _client(app, member)
     assert client.post(f"/p/{first}/report", data={"reason": "spam"}).status_code == 302
     assert client.post(f"/p/{second}/report", data={"reason": "spam"}).status_code == 429
+    assert (_open_reports(app, first), _open_reports(app, second)) == (1, 0)
 
 
 # --- dashboard and header ----------------------------------------------------------------
@@ -234,6 +247,7 @@ def test_marking_edited_or_dismissing_closes_the_reports_and_keeps_the_post(app,
     assert response.status_code == 302
     assert _open_reports(app, scene["post"]) == 0
     assert _get(app, Post, scene["post"]).status == PostStatus.PUBLISHED
+    assert _count(app, LogEntry) == 1
 
 
 def test_hiding_without_a_reason_shows_the_queue_again_with_the_message(app, scene):
@@ -249,6 +263,8 @@ def test_hiding_without_a_reason_shows_the_queue_again_with_the_message(app, sce
     )
     assert response.status_code == 422 and too_long in response.get_data(as_text=True)
     assert _open_reports(app, scene["post"]) == 1
+    assert _get(app, Post, scene["post"]).status == PostStatus.PUBLISHED
+    assert _count(app, LogEntry) == 0
 
 
 def test_the_resolve_gate(app, scene):
@@ -265,6 +281,8 @@ def test_the_resolve_gate(app, scene):
         db.session.commit()
     assert _client(app, scene["member"]).post(url, data=data).status_code == 404
     assert _open_reports(app, scene["post"]) == 1
+    assert _get(app, Post, scene["post"]).status == PostStatus.PUBLISHED
+    assert _count(app, LogEntry) == 0
 
 
 # --- posts awaiting approval -------------------------------------------------------------
@@ -283,6 +301,7 @@ def test_an_approved_post_becomes_visible_to_readers(app, scene):
     assert "My first post" not in reader.get(scene["thread_path"]).get_data(as_text=True)
     response = _client(app, scene["moderator"]).post(f"/mod/posts/{scene['held']}/approve")
     assert response.status_code == 302 and response.location == "/mod/posts"
+    assert _get(app, Post, scene["held"]).status == PostStatus.PUBLISHED
     assert "My first post" in reader.get(scene["thread_path"]).get_data(as_text=True)
 
 
@@ -292,7 +311,11 @@ def test_a_rejection_needs_a_reason_which_its_author_then_reads(app, scene):
     refused = moderator.post(url, data={"reason": ""})
     assert refused.status_code == 422
     assert "Please give the reason the author will see." in refused.get_data(as_text=True)
+    assert _get(app, Post, scene["held"]).status == PostStatus.PENDING
+    assert _count(app, LogEntry) == 0
     assert moderator.post(url, data={"reason": "Please stay on topic"}).status_code == 302
+    rejected = _get(app, Post, scene["held"])
+    assert (rejected.status, rejected.status_reason) == (PostStatus.HIDDEN, "Please stay on topic")
     author_view = _client(app, scene["held_author"]).get(scene["thread_path"])
     assert "Reason: Please stay on topic" in author_view.get_data(as_text=True)
 
@@ -308,6 +331,7 @@ def test_the_approval_gates(app, scene, verb):
     refused = _client(app, scene["moderator"]).post(url, data=data, csrf=False)
     assert refused.status_code == 400
     assert _get(app, Post, scene["held"]).status == PostStatus.PENDING
+    assert _count(app, LogEntry) == 0
 
 
 def test_a_new_members_first_post_waits_in_the_queue_until_approved(make_app):
@@ -350,6 +374,7 @@ def test_the_account_approval_gates(app, scene):
     assert moderator.post(url, csrf=False).status_code == 400
     assert moderator.post("/mod/accounts/999999/approve").status_code == 404
     assert not _get(app, User, scene["newcomer"]).is_approved
+    assert _count(app, LogEntry) == 0
 
 
 def test_a_registration_in_approval_mode_waits_in_the_account_queue(make_app):

@@ -93,6 +93,11 @@ def _nothing_happened(world: World) -> bool:
         _fresh(world.thread).board_id == world.board.id
         and _fresh(world.thread).merged_into_id is None
         and len(_post_ids(world.thread)) == 3
+        and len(_post_ids(world.other)) == 1
+        and _fresh(world.hidden).board_id == world.board.id
+        and _fresh(world.hidden).merged_into_id is None
+        and len(_post_ids(world.hidden)) == 2
+        and db.session.scalar(sa.select(sa.func.count()).select_from(Thread)) == 3
         and db.session.scalar(sa.select(sa.func.count()).select_from(LogEntry)) == 0
     )
 
@@ -122,6 +127,8 @@ def test_a_hidden_thread_is_not_found_by_members_who_cannot_see_it(
 
     assert client.get(path).status_code == 404
     assert client.post(path, data={"title": "Whatever it is"}).status_code == 404
+    assert client.post(path, data=_valid_form(world, endpoint)).status_code == 404
+    assert _nothing_happened(world)
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
@@ -137,10 +144,15 @@ def test_a_form_sent_without_its_csrf_token_changes_nothing(
     assert _nothing_happened(world)
 
 
-def test_guests_are_sent_to_log_in(ctx: Flask, world: World) -> None:
-    response = ctx.test_client().get(f"/t/{world.thread.id}/move")
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_guests_are_sent_to_log_in(ctx: Flask, world: World, endpoint: str) -> None:
+    path = f"/t/{world.thread.id}/{endpoint}"
+    response = ctx.test_client().get(path)
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
+    sent = ctx.test_client().post(path, data=_valid_form(world, endpoint))
+    assert sent.status_code == 302 and "/login" in sent.headers["Location"]
+    assert _nothing_happened(world)
 
 
 def test_the_thread_page_links_moderators_to_the_restructuring_pages(
