@@ -8,7 +8,7 @@ PORT   ?= 5000
 # Read when a recipe runs, after instance/secret_key has been made.
 SECRET  = $${FORUM_SECRET_KEY:-$$(cat instance/secret_key)}
 
-.PHONY: run test install lint typecheck db-upgrade bench clean
+.PHONY: run test install lint typecheck db-upgrade bench bench-markdown clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -82,6 +82,9 @@ PAGES: dict[str, Visit | tuple[Visit, ...]] = {
     "boards/index.html": Visit("/", shows="Webinar"),
     "boards/show.html": Visit("{board}", shows="Recording of webinar 4"),
     "boards/edit.html": Visit("/b/{board_slug}/edit", user="hosta", shows="Webinar"),
+    "boards/new.html": Visit("/boards/new", user="ada", shows="New webinar board"),
+    "boards/title.html": Visit("/b/{board_slug}/title", user="ada", shows="title"),
+    "boards/close.html": Visit("/b/{board_slug}/close", user="ada", shows="Close"),
     # threads
     "threads/show.html": (
         Visit("{thread}", then=pages_navigation_shown, name="guest"),
@@ -107,6 +110,7 @@ PAGES: dict[str, Visit | tuple[Visit, ...]] = {
     "accounts/profile.html": Visit("/u/{author}", shows="Amina Diallo"),
     "accounts/edit_profile.html": Visit("/settings/profile", user="amina", shows="profile"),
     "accounts/change_password.html": Visit("/settings/password", user="amina", shows="password"),
+    "accounts/list_sessions.html": Visit("/settings/sessions", user="amina", shows="(this device)"),
     "errors/error.html": Visit("/no/such/page", status=404),
     # moderation and hosting
     "moderation/dashboard.html": (
@@ -118,6 +122,9 @@ PAGES: dict[str, Visit | tuple[Visit, ...]] = {
     "moderation/pending_accounts.html": Visit("/mod/accounts", user="ada", shows="newcomer"),
     "moderation/people.html": Visit("/mod/people", user="ada", shows="amina"),
     "moderation/person.html": Visit("/mod/people/han", user="ada", shows="han"),
+    "moderation/moderate_profile.html": Visit(
+        "/mod/people/han/profile", user="mo", shows="Edit han's profile"
+    ),
     "moderation/log.html": Visit("/mod/log", user="ada", shows="insight"),
     "moderation/split.html": Visit("/t/{thread_id}/split", user="mo", shows="Integrating"),
     "moderation/move.html": Visit("/t/{thread_id}/move", user="mo", shows="Integrating"),
