@@ -272,6 +272,9 @@ def test_thread_page_is_light_and_stays_on_this_host(
     world: World, page: Page, offsite: OffsiteGuard
 ) -> None:
     log_in(page, world.author)  # a member's page is the heavier: reply form, Quote and Edit links
+    # The page log_in lands on must finish loading first: its stylesheet, still in flight when
+    # the network is watched, would be counted without a type (seen as "Other" once in CI).
+    page.wait_for_load_state("load")
     cdp = page.context.new_cdp_session(page)
     types: dict[str, str] = {}
     sizes: dict[str, int] = {}
