@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from flask import Flask, url_for
@@ -47,13 +49,27 @@ def test_path_for_builds_what_url_for_builds_for_every_route_and_sample():
             assert path_for(endpoint, **values) == url_for(endpoint, **values), endpoint
 
 
-def test_path_for_is_the_jinja_global_and_builds_routes_without_arguments():
+def test_the_template_filters_build_what_url_for_builds():
     app = _app()
+    render = app.jinja_env.from_string(
+        "{{ e|path(**v) }} {{ n|post_path }} {{ s|user_path }} {{ s|board_path }}"
+        " {{ t|thread_path }} {{ 'boards.index'|path }}"
+    ).render
     with app.test_request_context("/"):
-        template = app.jinja_env.from_string("{{ path_for('boards.index') }} {{ path_for(e) }}")
-        assert template.render(e="moderation.dashboard") == (
-            f"{url_for('boards.index')} {url_for('moderation.dashboard')}"
-        )
+        for n, s in itertools.product(NUMBERS, TEXTS):
+            thread = SimpleNamespace(id=n, slug=s)
+            expected = [
+                url_for("moderation.revoke_board_role", username=s, board_id=n, kind=s),
+                url_for("threads.permalink", post_id=n),
+                url_for("accounts.profile", username=s),
+                url_for("boards.show", slug=s),
+                url_for("threads.show", thread_id=n, slug=s),
+                url_for("boards.index"),
+            ]
+            values = {"username": s, "board_id": n, "kind": s}
+            got = render(e="moderation.revoke_board_role", v=values, n=n, s=s, t=thread)
+            # Jinja escapes what it prints (& and ' stay legal in a path); compare unescaped.
+            assert html.unescape(got).split(" ") == expected
 
 
 def test_path_for_follows_the_mount_prefix_of_the_deployment():
