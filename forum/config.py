@@ -47,6 +47,9 @@ def default_config(app: Flask) -> dict[str, Any]:
         "PREMODERATION_POSTS": 1,
         # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
         "PROXY_HOPS": 0,
+        # The forum's public address (https://forum.example.org): absolute links in emails and
+        # feeds (forum.links.external_url). Without it, debug and tests use the request's host.
+        "BASE_URL": None,
     }
 
 
@@ -84,6 +87,11 @@ def _check(app: Flask) -> None:
         raise ConfigError(
             f"FORUM_SESSION_IDLE_TIMEOUT must be a whole number of seconds above 0, not {idle!r}"
         )
+    base = app.config["BASE_URL"]
+    if base is not None and not (
+        isinstance(base, str) and base.startswith(("https://", "http://")) and "?" not in base
+    ):
+        raise ConfigError(f"FORUM_BASE_URL must be an http(s):// address, not {base!r}")
     key = app.config["SECRET_KEY"]
     if app.debug or app.testing:
         return

@@ -9,6 +9,7 @@ from functools import cache
 
 from flask import Flask
 
+from forum import links
 from forum.permissions import TEMPLATE_PREDICATES
 
 
@@ -32,6 +33,7 @@ def init_app(app: Flask) -> None:
         return f"/static/{filename}?v={digest}"
 
     app.jinja_env.globals.update(TEMPLATE_PREDICATES, asset_url=asset_url)
+    links.init_app(app)  # path_for(endpoint, **values): fast per-item paths
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.trim_blocks = True

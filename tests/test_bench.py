@@ -12,6 +12,7 @@ from werkzeug.serving import make_server
 
 from bench.run import Redirected, settled_page
 from tests.factories import make_thread
+from tests.paths import thread_address
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def served(app: Flask) -> Iterator[str]:
 def test_a_page_that_answers_itself_is_measured_with_its_own_body(app, served):
     with app.app_context():
         thread = make_thread(title="Open data in practice")
-        path = thread.path
+        path = thread_address(thread)
     body = settled_page(served + path)
     assert path.endswith("/open-data-in-practice")
     assert b"Open data in practice</h1>" in body and body.rstrip().endswith(b"</html>")

@@ -30,6 +30,7 @@ from forum.boards.queries import board_stats
 from forum.db import db, utcnow
 from forum.threads.models import Post, PostStatus, Thread
 from tests.factories import PASSWORD, make_board, make_thread, make_user
+from tests.paths import thread_address
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS, REPLIES_EACH, THREADS, WORKERS = 8, 50, 3, 4
@@ -146,7 +147,7 @@ def test_eight_members_replying_at_once_lose_nothing_and_counters_agree(app, gun
         threads = [make_thread(board=board, author=members[i]) for i in range(THREADS)]
         usernames = [m.username for m in members]
         thread_ids = [t.id for t in threads]
-        thread_paths = [t.path for t in threads]
+        thread_paths = [thread_address(t) for t in threads]
         board_id = board.id
 
     acknowledged: dict[int, str] = {}  # post id -> body

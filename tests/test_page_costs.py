@@ -11,6 +11,7 @@ from forum.db import db
 from forum.generator import generate
 from forum.threads.models import Post, Thread
 from tests.factories import log_in, make_user
+from tests.paths import board_address, thread_address
 from tests.threads.test_queries import MAX_THREAD_PAGE_STATEMENTS, sql_statements
 
 
@@ -23,9 +24,9 @@ def _page_paths() -> dict[str, str]:
     username = db.session.scalar(sa.select(User.username).order_by(User.id))
     return {
         "home": "/",
-        "board": db.session.get_one(Board, thread.board_id).path,
-        "thread, first page": thread.path,
-        "thread, last page": f"{thread.path}?page={last_page}",
+        "board": board_address(db.session.get_one(Board, thread.board_id)),
+        "thread, first page": thread_address(thread),
+        "thread, last page": f"{thread_address(thread)}?page={last_page}",
         "profile": f"/u/{username}",
         "permalink": f"/p/{post_id}",
     }

@@ -36,6 +36,7 @@ from forum.threads import queries
 from forum.threads import services as threads
 from forum.threads.models import Post, PostStatus, Thread, ThreadKind
 from tests.factories import grant_board_role, log_in, make_board, make_user
+from tests.paths import thread_address
 from tests.test_permissions import MATRIX, ROLES
 
 NEXT_WEEK_DAYS = 7
@@ -265,7 +266,7 @@ def _moderation_links(page: str) -> set[str]:
 def test_a_moderator_sees_the_moderation_buttons_and_the_queue_link(app, ctx) -> None:
     # The control for the next test: the same page, the same moderator, not suspended.
     moderator, thread, _ = _thread_page_scene({})
-    page = _client(app, moderator).get(thread.path).text
+    page = _client(app, moderator).get(thread_address(thread)).text
     assert _moderation_links(page) == set(MODERATION_LINKS)
     assert '<a href="/mod">Moderation' in page
 
@@ -273,7 +274,7 @@ def test_a_moderator_sees_the_moderation_buttons_and_the_queue_link(app, ctx) ->
 def test_a_suspended_moderator_sees_no_moderation_buttons_nor_the_queue_link(app, ctx) -> None:
     moderator, thread, reply = _thread_page_scene(_suspended())
     client = _client(app, moderator)
-    page = client.get(thread.path).text
+    page = client.get(thread_address(thread)).text
     assert _moderation_links(page) == set()
     assert 'href="/mod"' not in page
     assert "Quote" not in page  # a suspended member may not reply, so may not quote
@@ -330,7 +331,7 @@ def test_lists_show_suspended_staff_what_the_thread_page_shows_them(ctx) -> None
 def test_a_suspended_moderator_does_not_see_posts_held_for_approval(app, ctx) -> None:
     moderator, thread, _ = _thread_page_scene(_suspended())
     threads.reply(thread, author=make_user(), source="HELD FOR REVIEW", held=True)
-    assert "HELD FOR REVIEW" not in _client(app, moderator).get(thread.path).text
+    assert "HELD FOR REVIEW" not in _client(app, moderator).get(thread_address(thread)).text
     rows = queries.thread_page(thread, moderator, page=1, per_page=20)
     assert [row.status for row in rows] == [PostStatus.PUBLISHED, PostStatus.PUBLISHED]
 
@@ -418,7 +419,7 @@ def test_a_published_post_is_quoted_for_whoever_may_reply(app, quotes, who) -> N
 
 
 def test_the_thread_page_offers_quote_only_on_published_posts(app, quotes) -> None:
-    page = _client(app, quotes.people["moderator"]).get(quotes.thread.path).text
+    page = _client(app, quotes.people["moderator"]).get(thread_address(quotes.thread)).text
     offered = set(re.findall(r"reply\?quote=(\d+)", page))
     published = {str(quotes.posts["published"].id), str(_opening_post_id(quotes.thread))}
     assert offered == published

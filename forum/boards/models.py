@@ -66,10 +66,6 @@ class Board(Model):
     def is_upcoming(self, today: date) -> bool:
         return self.webinar_date is not None and self.webinar_date >= today
 
-    @property
-    def path(self) -> str:
-        return f"/b/{self.slug}"
-
 
 class BoardRoleKind(enum.StrEnum):
     HOST = "host"

@@ -38,7 +38,6 @@ class BoardStats:
     post_count: int = 0
     last_post_at: datetime | None = None
     last_thread_title: str = ""
-    last_thread_path: str = ""
     last_post_id: int | None = None
     last_poster: str = ""
 
@@ -97,7 +96,6 @@ def board_stats(now: datetime) -> dict[int, BoardStats]:
             post_count=int(row.posts or 0),
             last_post_at=row.latest,
             last_thread_title=row.title,
-            last_thread_path=f"/t/{row.id}/{row.slug}",
             last_post_id=row.last_post_id,
             last_poster=row.author_name or "",
         )

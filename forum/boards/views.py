@@ -114,7 +114,7 @@ def edit(slug: str) -> ResponseReturnValue:
             show_service_error(form, error)
         else:
             flash("The webinar's details are saved." if changed else "Nothing changed.", "success")
-            return redirect(f"/b/{slug}")
+            return redirect(url_for("boards.show", slug=slug))
     return render_template("boards/edit.html", board=board, form=form), form_status(form)
 
 

@@ -99,10 +99,6 @@ class Thread(Model):
             and self.post_count > 0
         )
 
-    @property
-    def path(self) -> str:
-        return f"/t/{self.id}/{self.slug}"
-
 
 class Post(Model):
     __tablename__ = "posts"
@@ -158,10 +154,6 @@ class Post(Model):
     @property
     def anchor(self) -> str:
         return f"p{self.id}"
-
-    @property
-    def path(self) -> str:
-        return f"/p/{self.id}"
 
 
 class PostRevision(Model):

@@ -45,7 +45,8 @@ def _held() -> bool:
 
 
 def _page_url(thread: Thread, page: int) -> str:
-    return thread.path if page == 1 else f"{thread.path}?page={page}"
+    path = url_for("threads.show", thread_id=thread.id, slug=thread.slug)
+    return path if page == 1 else f"{path}?page={page}"
 
 
 @bp.get("/t/<int:thread_id>")
@@ -54,7 +55,7 @@ def show(thread_id: int, slug: str | None = None) -> ResponseReturnValue:
     now = utcnow()
     thread = queries.thread_or_none(thread_id)
     if thread is not None and thread.merged_into_id is not None:
-        return redirect(f"/t/{thread.merged_into_id}", 301)
+        return redirect(url_for("threads.show", thread_id=thread.merged_into_id), 301)
     if thread is None or not can_see_thread(current_user, thread, now):
         abort(404)
     page = page_arg(request)
@@ -107,7 +108,7 @@ def new(slug: str) -> ResponseReturnValue:
             kind=ThreadKind.QUESTION if question else ThreadKind.DISCUSSION,
             publish_at=question.publish_at if question else None,
         )
-        return redirect(thread.path)
+        return redirect(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
     return render_template("threads/new.html", board=board, form=form), form_status(form)
 
 

@@ -22,6 +22,7 @@ from forum.threads.models import Post, Thread
 from forum.threads.queries import thread_or_none
 from tests.boards.test_views import board_items
 from tests.factories import grant_board_role, log_in, make_board, make_thread, make_user
+from tests.paths import thread_address
 
 NEW_THREAD = {"title": "Was the recording published?", "body": "I could not find it."}
 CLOSED_NOTICE = "This board is closed to new threads"
@@ -225,7 +226,7 @@ def test_replying_on_a_closed_board_is_refused_and_stores_nothing(app, board, th
     closing.close_board(None, board)
     before = counts()
     client = as_user(app, make_user(role=role))
-    page = client.get(thread.path).get_data(as_text=True)
+    page = client.get(thread_address(thread)).get_data(as_text=True)
     assert CLOSED_NOTICE in page and f'action="/t/{thread.id}/reply"' not in page
     response = client.post(f"/t/{thread.id}/reply", data={"body": "One more thought."})
     assert response.status_code == 403

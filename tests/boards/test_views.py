@@ -18,6 +18,7 @@ from forum.accounts.models import User
 from forum.db import db, utcnow
 from forum.threads.models import Thread
 from tests.factories import log_in, make_board, make_post, make_thread, make_user
+from tests.paths import thread_address
 
 
 def _text(fragment: str) -> str:
@@ -241,7 +242,7 @@ def test_each_thread_on_a_board_shows_author_replies_last_poster_and_time(app, c
         ben = make_user(username="ben")
         make_post(thread=thread, author=ben)
         last = make_post(thread=thread, author=ben)
-        thread_path, last_id = thread.path, last.id
+        thread_path, last_id = thread_address(thread), last.id
     page = client.get("/b/webinar-1").get_data(as_text=True)
     [(_, row)] = thread_rows(page)
     assert re.fullmatch(r"Data sharing by ana 2 ben, \d\d \w{3} \d{4}, \d\d:\d\d UTC", row), row

@@ -21,6 +21,7 @@ from forum.threads.models import Post, Thread, ThreadKind
 from tests.browser import playwright_api
 from tests.browser.pages import visits
 from tests.factories import PASSWORD, grant_board_role, make_user
+from tests.paths import board_address, thread_address
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
@@ -91,7 +92,11 @@ def world(km4b_app: Flask) -> World:
         threads.start_thread(
             board, author=han, title="Recording of webinar 4", source="Where is it?"
         )
-        result = World(thread_path=thread.path, board_path=board.path, author=amina.username)
+        result = World(
+            thread_path=thread_address(thread),
+            board_path=board_address(board),
+            author=amina.username,
+        )
         db.session.remove()
     return result
 
@@ -207,9 +212,9 @@ def site(world: World, km4b_app: Flask) -> Site:
             publish_at=utcnow() + timedelta(days=7),
         )
         result = Site(
-            thread=thread.path,
+            thread=thread_address(thread),
             thread_id=thread.id,
-            board=board.path,
+            board=board_address(board),
             board_slug=board.slug,
             author=world.author,
             edited=posts[0].id,

@@ -25,6 +25,7 @@ from forum.moderation.models import LogEntry
 from forum.threads import services as threads
 from forum.threads.models import Post, PostStatus, Thread, ThreadStatus
 from tests.factories import grant_board_role, log_in, make_board, make_post, make_thread, make_user
+from tests.paths import thread_address
 from tests.threads.test_queries import MAX_THREAD_PAGE_STATEMENTS, sql_statements
 
 
@@ -286,7 +287,7 @@ def test_a_lock_reason_is_shown_to_readers(world, client):
     as_user(client, world.users["host"]).post(
         f"/t/{world.thread.id}/lock", data={"reason": "The webinar's discussion is closed."}
     )
-    page = as_user(client, world.users["member"]).get(world.thread.path)
+    page = as_user(client, world.users["member"]).get(thread_address(world.thread))
     assert "Locked: The webinar&#39;s discussion is closed." in page.text
     assert f'action="/t/{world.thread.id}/reply"' not in page.text
 
@@ -298,12 +299,12 @@ def test_readers_see_that_a_moderator_removed_a_post_and_its_author_sees_why(wor
     as_user(client, world.users["moderator"]).post(
         f"/p/{world.reply.id}/hide", data={"reason": "Personal attack"}
     )
-    reader = as_user(client, world.users["member"]).get(world.thread.path).text
+    reader = as_user(client, world.users["member"]).get(thread_address(world.thread)).text
     assert "This post was removed by a moderator." in reader
     assert "A reply worth keeping" not in reader and "Personal attack" not in reader
-    author = as_user(client, world.users["replier"]).get(world.thread.path).text
+    author = as_user(client, world.users["replier"]).get(thread_address(world.thread)).text
     assert "Reason: Personal attack" in author
-    moderator = as_user(client, world.users["moderator"]).get(world.thread.path).text
+    moderator = as_user(client, world.users["moderator"]).get(thread_address(world.thread)).text
     assert (
         "A reply worth keeping" in moderator
         and f'action="/p/{world.reply.id}/restore"' in moderator
@@ -312,12 +313,12 @@ def test_readers_see_that_a_moderator_removed_a_post_and_its_author_sees_why(wor
 
 def test_readers_see_that_the_author_deleted_their_reply(world, client):
     as_user(client, world.users["replier"]).post(f"/p/{world.reply.id}/delete")
-    page = as_user(client, world.users["member"]).get(world.thread.path).text
+    page = as_user(client, world.users["member"]).get(thread_address(world.thread)).text
     assert "This post was deleted by its author." in page and "A reply worth keeping" not in page
 
 
 def test_a_hidden_thread_is_not_found_for_readers_but_its_author_sees_why(world, client):
-    path = world.hidden_thread.path
+    path = thread_address(world.hidden_thread)
     assert as_user(client, world.users["member"]).get(path).status_code == 404
     author = as_user(client, world.users["author"]).get(path)
     assert author.status_code == 200 and "A moderator hid this thread: Spam." in author.text
@@ -329,14 +330,14 @@ def test_a_withdrawn_thread_leaves_the_board_and_its_address(world, client):
     client = as_user(client, world.users["author"])
     response = client.post(f"/t/{world.lone.id}/withdraw")
     assert response.location == "/b/webinar-7"
-    assert client.get(world.lone.path).status_code == 404
+    assert client.get(thread_address(world.lone)).status_code == 404
     assert "Nobody answered yet" not in client.get("/b/webinar-7").text
 
 
 def test_a_key_insight_is_marked_on_its_post_and_collected_on_the_board(world, client):
     as_user(client, world.users["host"]).post(f"/p/{world.reply.id}/insight")
     client = as_user(client, world.users["member"])
-    thread_page = client.get(world.thread.path).text
+    thread_page = client.get(thread_address(world.thread)).text
     assert f'class="post insight" id="p{world.reply.id}"' in thread_page
     board_page = client.get("/b/webinar-7").text
     assert 'id="insights-heading"' in board_page
@@ -358,7 +359,7 @@ def _tools(client: FlaskClient, path: str) -> set[str]:
 
 def test_each_reader_sees_the_tools_their_roles_allow(world, client):
     edit(world.reply, world.users["replier"], "A reply, edited")
-    path = world.thread.path
+    path = thread_address(world.thread)
     assert _tools(as_user(client, world.users["member"]), path) == set()
     assert _tools(as_user(client, world.users["replier"]), path) == {"delete"}
     assert _tools(as_user(client, world.users["host"]), path) == {
@@ -370,7 +371,9 @@ def test_each_reader_sees_the_tools_their_roles_allow(world, client):
     assert _tools(as_user(client, world.users["moderator"]), path) == {
         "pin", "highlight", "lock", "hide", "insight", "revisions"
     }  # fmt: skip
-    assert _tools(as_user(client, world.users["author"]), world.lone.path) == {"withdraw"}
+    assert _tools(as_user(client, world.users["author"]), thread_address(world.lone)) == {
+        "withdraw"
+    }
 
 
 # --- earlier versions --------------------------------------------------------------------
@@ -389,7 +392,7 @@ def test_moderators_read_every_earlier_version_of_a_post(world, client):
     # Readers, hosts and the author see only that it was edited.
     for who in ("member", "host", "replier"):
         assert as_user(client, world.users[who]).get(url).status_code == 403
-        page = client.get(world.thread.path).text
+        page = client.get(thread_address(world.thread)).text
         assert "edited" in page and "Second text" not in page and url not in page
     assert (
         as_user(client, world.users["member"])
@@ -415,8 +418,8 @@ def test_a_thread_page_with_every_tool_costs_no_more_statements(app: Flask, worl
             edit(post, world.users["moderator"], "Edited")
     thread_actions.lock_thread(world.users["moderator"], thread, "Closed")
     client = as_user(client, world.users[who])
-    client.get(thread.path)  # the first request may set up the session (CSRF token)
+    client.get(thread_address(thread))  # the first request may set up the session (CSRF token)
     with sql_statements(app) as statements:
-        response = client.get(thread.path)
+        response = client.get(thread_address(thread))
     assert response.status_code == 200 and "Unlock thread" in response.text
     assert len(statements) <= MAX_THREAD_PAGE_STATEMENTS, statements

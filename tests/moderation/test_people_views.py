@@ -23,6 +23,7 @@ from forum.moderation import people
 from forum.moderation.models import LogEntry
 from forum.threads.models import Post
 from tests.factories import PASSWORD, grant_board_role, log_in, make_board, make_thread, make_user
+from tests.paths import thread_address
 
 HOST = BoardRoleKind.HOST
 
@@ -403,7 +404,7 @@ def test_a_suspended_member_reads_why_and_until_when_and_cannot_reply(app, world
     people.suspend(world.users["moderator"], member, until=until, reason="Off-topic adverts")
     client = client_of(app, reloaded(member))
 
-    page = text(client.get(thread.path))
+    page = text(client.get(thread_address(thread)))
     posts_before = post_count()
     refused = client.post(f"/t/{thread.id}/reply", data={"body": "Let me explain"})
 

@@ -28,6 +28,7 @@ from tests.factories import (
     make_thread,
     make_user,
 )
+from tests.paths import thread_address
 from tests.threads.test_queries import MAX_THREAD_PAGE_STATEMENTS, sql_statements
 
 
@@ -78,7 +79,7 @@ def scene(app: Flask) -> dict[str, Any]:
         grant_board_role(other_board_moderator, make_board(), "moderator")
         return {
             "thread": thread.id,
-            "thread_path": thread.path,
+            "thread_path": thread_address(thread),
             "post": post.id,
             "held": held.id,
             "author": author,
@@ -340,7 +341,7 @@ def test_a_new_members_first_post_waits_in_the_queue_until_approved(make_app):
         thread = make_thread()
         newcomer, reader = make_user(), make_user()
         moderator = make_user(role=Role.MODERATOR)
-        path = thread.path
+        path = thread_address(thread)
     author = _client(app, newcomer)
     assert author.post(f"/t/{thread.id}/reply", data={"body": "Hello from Peru"}).status_code == 302
     assert "Awaiting a moderator" in author.get(path).get_data(as_text=True)

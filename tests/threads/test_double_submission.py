@@ -11,6 +11,7 @@ from forum.boards.queries import board_stats
 from forum.db import db, utcnow
 from forum.threads.models import Post, Thread
 from tests.factories import log_in, make_board, make_thread, make_user
+from tests.paths import thread_address
 
 
 def _submission_key(html: bytes) -> str:
@@ -22,7 +23,7 @@ def _submission_key(html: bytes) -> str:
 def test_the_same_reply_form_sent_twice_makes_one_post(client, ctx):
     thread = make_thread()
     log_in(client, make_user())
-    key = _submission_key(client.get(thread.path).data)
+    key = _submission_key(client.get(thread_address(thread)).data)
     data = {"body": "Only once, please", "submission": key}
     first = client.post(f"/t/{thread.id}/reply", data=data)
     second = client.post(f"/t/{thread.id}/reply", data=data)
@@ -36,8 +37,8 @@ def test_the_same_reply_form_sent_twice_makes_one_post(client, ctx):
 def test_each_showing_of_the_form_gets_a_new_submission_id(client, ctx):
     thread = make_thread()
     log_in(client, make_user())
-    assert _submission_key(client.get(thread.path).data) != _submission_key(
-        client.get(thread.path).data
+    assert _submission_key(client.get(thread_address(thread)).data) != _submission_key(
+        client.get(thread_address(thread)).data
     )
 
 

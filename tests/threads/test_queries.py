@@ -28,6 +28,7 @@ from tests.factories import (
     make_thread,
     make_user,
 )
+from tests.paths import thread_address
 
 MAX_THREAD_PAGE_STATEMENTS = 6
 # The board, its count of threads, one page of them, the hosts' questions, its key insights.
@@ -204,7 +205,7 @@ def _thread_paths(app: Flask) -> tuple[str, str, User]:
         for _ in range(19):
             make_post(thread=full, author=make_user(network_role="Focal point", country="Peru"))
         assert db.session.get(Thread, full.id).post_count == 20  # type: ignore[union-attr]
-        return short.path, full.path, make_user()
+        return thread_address(short), thread_address(full), make_user()
 
 
 @pytest.mark.parametrize("logged", [False, True], ids=["anonymous", "logged-in"])
@@ -281,7 +282,7 @@ def _every_page(app: Flask) -> tuple[list[str], User]:
             "/",
             "/b/webinar-1",
             "/b/webinar-1?page=1",
-            thread.path,
+            thread_address(thread),
             f"/t/{thread.id}",
             f"/p/{post.id}",
             "/u/ana",

@@ -23,6 +23,7 @@ from forum.threads import scheduling
 from forum.threads import services as threads
 from forum.threads.models import Thread, ThreadKind
 from tests.factories import grant_board_role, log_in, make_board, make_thread, make_user
+from tests.paths import thread_address
 from tests.threads.test_queries import MAX_THREAD_PAGE_STATEMENTS, sql_statements
 
 
@@ -219,7 +220,7 @@ def test_only_those_who_may_post_questions_get_the_question_form(app, board, hos
 def test_a_scheduled_question_is_invisible_to_readers_everywhere(app, board, host):
     question = ask(board, host, publish_at=in_a_week())
     first_post = db.session.scalar(sa.select(Thread.last_post_id).where(Thread.id == question.id))
-    path = question.path
+    path = thread_address(question)
     member = make_user()
     for reader in (None, member):
         client = as_user(app, reader)
@@ -237,7 +238,7 @@ def test_a_scheduled_question_is_invisible_to_readers_everywhere(app, board, hos
 
 def test_hosts_and_moderators_of_the_board_see_a_scheduled_question(app, board, host):
     question = ask(board, host, publish_at=in_a_week())
-    path = question.path
+    path = thread_address(question)
     co_host = make_user()
     grant_board_role(co_host, board, "host")
     board_moderator = make_user()
@@ -256,7 +257,7 @@ def test_the_thread_page_offers_hosts_the_schedule_tools_within_its_statement_bu
     app, board, host
 ):
     question = ask(board, host, publish_at=in_a_week())
-    path = question.path
+    path = thread_address(question)
     client = as_user(app, host)
     client.get("/")
     with sql_statements(app) as statements:
@@ -269,7 +270,7 @@ def test_the_thread_page_offers_hosts_the_schedule_tools_within_its_statement_bu
 
 def test_the_schedule_tools_are_gone_once_the_question_has_appeared(app, board, host):
     question = ask(board, host)
-    path, thread_id = question.path, question.id
+    path, thread_id = thread_address(question), question.id
     assert f"/t/{thread_id}/publish" not in as_user(app, host).get(path).get_data(as_text=True)
     assert f"/t/{thread_id}/publish" not in as_user(app, make_user()).get(path).get_data(
         as_text=True
@@ -285,7 +286,7 @@ def test_a_host_moves_the_time_from_the_thread_page(app, board, host):
     response = as_user(app, host).post(
         f"/t/{question.id}/schedule", data=local_fields(later, "Africa/Accra")
     )
-    assert (response.status_code, response.location) == (302, question.path)
+    assert (response.status_code, response.location) == (302, thread_address(question))
     assert reloaded(question).publish_at == later
 
 
@@ -328,7 +329,7 @@ def test_rescheduling_is_gated(app, board, host):
 
 def test_a_host_publishes_a_question_now(app, board, host):
     question = ask(board, host, publish_at=in_a_week())
-    path = question.path
+    path = thread_address(question)
     response = as_user(app, host).post(f"/t/{question.id}/publish")
     assert (response.status_code, response.location) == (302, path)
     assert app.test_client().get(path).status_code == 200

@@ -22,6 +22,7 @@ from forum.boards.queries import NO_DISCUSSION, board_stats
 from forum.db import db, utcnow
 from forum.threads.models import Post, PostRevision, PostStatus, Thread
 from tests.factories import log_in, make_board, make_post, make_thread, make_user
+from tests.paths import board_address, thread_address
 
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
 
@@ -172,7 +173,7 @@ def test_a_thread_page_shows_each_post_with_author_time_and_anchor(app, client):
         ben = make_user(username="ben")
         thread = make_thread(author=ana, title="Data sharing", body="First **post**")
         reply = make_post(thread=thread, author=ben, body="A reply")
-        path, first_id, reply_id = thread.path, first_post_id(thread), reply.id
+        path, first_id, reply_id = thread_address(thread), first_post_id(thread), reply.id
     response = client.get(path)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -194,7 +195,7 @@ def test_a_thread_page_shows_each_post_with_author_time_and_anchor(app, client):
 def test_a_thread_shows_twenty_posts_a_page(app, client):
     with app.app_context():
         thread = make_thread(replies=20)
-        path = thread.path
+        path = thread_address(thread)
         ids = list(db.session.scalars(sa.select(Post.id).order_by(Post.position)))
     first = page(client.get(path))
     assert first.post_ids == ids[:20]
@@ -211,7 +212,7 @@ def test_a_bad_page_number_shows_the_first_page(make_app, value):
     app = make_app(POSTS_PER_PAGE=2)
     with app.app_context():
         thread = make_thread(replies=3)
-        path = thread.path
+        path = thread_address(thread)
         ids = list(db.session.scalars(sa.select(Post.id).order_by(Post.position)))
     response = app.test_client().get(path, query_string={"page": value})
     assert response.status_code == 200
@@ -221,7 +222,7 @@ def test_a_bad_page_number_shows_the_first_page(make_app, value):
 def test_a_page_beyond_the_last_is_not_found(make_app):
     app = make_app(POSTS_PER_PAGE=2)
     with app.app_context():
-        path = make_thread(replies=3).path
+        path = thread_address(make_thread(replies=3))
     client = app.test_client()
     assert client.get(f"{path}?page=2").status_code == 200
     assert client.get(f"{path}?page=3").status_code == 404
@@ -238,7 +239,7 @@ def test_an_edited_post_is_marked_edited(app, client):
         author = db.session.get(User, post.author_id)
         thread = db.session.get(Thread, post.thread_id)
         assert author is not None and thread is not None
-        path, post_id = thread.path, post.id
+        path, post_id = thread_address(thread), post.id
     editor = logged_in(app, author)
     assert editor.post(f"/p/{post_id}/edit", data={"body": "Changed"}).status_code == 302
     doc = page(client.get(path))
@@ -251,7 +252,10 @@ def test_a_deleted_authors_posts_stay_readable_under_their_name(app, client):
         leaver = make_user(username="leaver")
         thread = make_thread(author=leaver, title="A thread that outlives its author")
         make_post(thread=thread, author=leaver, body="My reply")
-        path, board_path = thread.path, db.session.get(Board, thread.board_id).path  # type: ignore[union-attr]
+        path, board_path = (
+            thread_address(thread),
+            board_address(db.session.get(Board, thread.board_id)),
+        )
         db.session.delete(leaver)
         db.session.commit()
     response = client.get(path)
@@ -278,7 +282,7 @@ def test_hostile_titles_and_names_are_shown_as_text_on_every_page(app):
         paths = [
             "/",
             "/b/webinar-1",
-            thread.path,
+            thread_address(thread),
             f"/t/{thread.id}/reply",
             f"/p/{post_id}/edit",
             "/u/ana",
@@ -298,7 +302,7 @@ def test_a_permalink_leads_to_the_page_and_anchor_of_its_post(app, client):
     with app.app_context():
         thread = make_thread(title="A long discussion", replies=44)
         positions = dict(db.session.execute(sa.select(Post.position, Post.id)).all())
-        path = thread.path
+        path = thread_address(thread)
     on_page_three = positions[45]
     response = client.get(f"/p/{on_page_three}")
     assert response.status_code == 302
@@ -348,7 +352,7 @@ def test_a_member_starts_a_thread(app):
         assert thread is not None
         assert (
             response.headers["Location"]
-            == thread.path
+            == thread_address(thread)
             == (f"/t/{thread.id}/how-do-networks-share-data")
         )
         assert (thread.board_id, thread.author_name, thread.post_count) == (board_id, "ana", 1)
@@ -425,7 +429,7 @@ def _thread_and_member(app: Flask, **thread_fields: object) -> tuple[int, str, U
     with app.app_context():
         thread = make_thread(**thread_fields)  # type: ignore[arg-type]
         member = make_user(username="replier")
-        return thread.id, thread.path, member
+        return thread.id, thread_address(thread), member
 
 
 def test_members_find_the_reply_form_at_the_bottom_of_the_thread(app):
@@ -551,7 +555,7 @@ def test_quoting_a_post_starts_the_reply_with_a_markdown_quote(app):
         member = make_user()
         thread_id, quoted_id = thread.id, first_post_id(thread)
     client = logged_in(app, member)
-    thread_page = page(client.get(get_thread(app, thread_id).path))
+    thread_page = page(client.get(thread_address(get_thread(app, thread_id))))
     assert f"/t/{thread_id}/reply?quote={quoted_id}" in thread_page.links
     response = client.get(f"/t/{thread_id}/reply?quote={quoted_id}")
     assert response.status_code == 200
@@ -617,7 +621,7 @@ def test_editing_the_first_post_retitles_the_thread_and_moves_its_address(app, c
     with app.app_context():
         author = make_user()
         thread = make_thread(author=author, title="Old thread title", body="Body")
-        thread_id, post_id, old_path = thread.id, first_post_id(thread), thread.path
+        thread_id, post_id, old_path = thread.id, first_post_id(thread), thread_address(thread)
     editor = logged_in(app, author)
     assert page(editor.get(f"/p/{post_id}/edit")).inputs["title"] == "Old thread title"
     response = editor.post(f"/p/{post_id}/edit", data={"title": "New thread title", "body": "Body"})
@@ -627,7 +631,7 @@ def test_editing_the_first_post_retitles_the_thread_and_moves_its_address(app, c
     moved = client.get(old_path)
     assert moved.status_code == 301
     assert moved.headers["Location"] == f"/t/{thread_id}/new-thread-title"
-    assert "<h1>New thread title</h1>" in client.get(thread.path).get_data(as_text=True)
+    assert "<h1>New thread title</h1>" in client.get(thread_address(thread)).get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
@@ -666,7 +670,7 @@ def test_members_see_an_edit_link_on_their_own_posts_only(app):
         ana, ben = make_user(username="ana"), make_user(username="ben")
         thread = make_thread(author=ana)
         reply = make_post(thread=thread, author=ben)
-        path, own, others = thread.path, reply.id, first_post_id(thread)
+        path, own, others = thread_address(thread), reply.id, first_post_id(thread)
     links = page(logged_in(app, ben).get(path)).links
     assert f"/p/{own}/edit" in links
     assert f"/p/{others}/edit" not in links
@@ -770,7 +774,7 @@ def test_a_request_larger_than_allowed_gets_the_too_large_page(app):
 
 def test_an_anonymous_visit_to_a_thread_sets_no_cookie(app, client):
     with app.app_context():
-        path = make_thread(replies=2).path
+        path = thread_address(make_thread(replies=2))
     response = client.get(path)
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import flash, redirect, render_template
+from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -72,7 +72,7 @@ def _on_thread(
     """Load the thread the member may see, check the rule, act, go back to the thread."""
     thread = thread_or_404(thread_id, current_user)
     require(allowed(current_user, thread))
-    path = thread.path
+    path = url_for("threads.show", thread_id=thread.id, slug=thread.slug)
     return _report(verb(current_user, thread), done, unchanged, path)
 
 
@@ -86,7 +86,9 @@ def _on_post(
     """Load the post the member may see, check the rule, act, go back to the post."""
     post = post_or_404(post_id, current_user)
     require(allowed(current_user, post, post.thread))
-    return _report(verb(current_user, post), done, unchanged, f"/p/{post_id}")
+    return _report(
+        verb(current_user, post), done, unchanged, url_for("threads.permalink", post_id=post_id)
+    )
 
 
 def _moderates(user: Any, post: Post, thread: Thread) -> bool:
@@ -154,7 +156,7 @@ def unhighlight_thread(thread_id: int) -> ResponseReturnValue:
 def lock_thread(thread_id: int) -> ResponseReturnValue:
     thread = thread_or_404(thread_id, current_user)
     require(can_curate_thread(current_user, thread))
-    path, form = thread.path, LockForm()
+    path, form = url_for("threads.show", thread_id=thread.id, slug=thread.slug), LockForm()
     if form.validate_on_submit():
         try:
             changed = thread_actions.lock_thread(current_user, thread, form.reason.data or "")
@@ -192,7 +194,7 @@ def unlock_thread(thread_id: int) -> ResponseReturnValue:
 def hide_thread(thread_id: int) -> ResponseReturnValue:
     thread = thread_or_404(thread_id, current_user)
     require(can_moderate_thread(current_user, thread))
-    path, form = thread.path, HideForm()
+    path, form = url_for("threads.show", thread_id=thread.id, slug=thread.slug), HideForm()
     if form.validate_on_submit():
         try:
             changed = thread_actions.hide_thread(current_user, thread, form.reason.data or "")
@@ -230,7 +232,7 @@ def withdraw_thread(thread_id: int) -> ResponseReturnValue:
     require(can_withdraw_thread(current_user, thread))
     form = ConfirmForm()
     if form.validate_on_submit():
-        board_path = thread.board.path
+        board_path = url_for("boards.show", slug=thread.board.slug)
         changed = thread_actions.withdraw_thread(current_user, thread)
         return _report(changed, "Your thread is withdrawn.", "Nothing changed.", board_path)
     return _confirm(
@@ -259,7 +261,10 @@ def hide_post(post_id: int) -> ResponseReturnValue:
             show_service_error(form, error)
         else:
             return _report(
-                changed, "The post is hidden.", "The post was not visible.", f"/p/{post_id}"
+                changed,
+                "The post is hidden.",
+                "The post was not visible.",
+                url_for("threads.permalink", post_id=post_id),
             )
     return _confirm(
         form,
@@ -292,7 +297,8 @@ def delete_post(post_id: int) -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
         changed = post_actions.delete_post(current_user, post)
-        return _report(changed, "Your post is deleted.", "Nothing changed.", f"/p/{post_id}")
+        path = url_for("threads.permalink", post_id=post_id)
+        return _report(changed, "Your post is deleted.", "Nothing changed.", path)
     return _confirm(
         form,
         thread=post.thread,

@@ -6,7 +6,7 @@ the board, on a question that has not appeared yet.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template
+from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -44,7 +44,7 @@ def reschedule_question(thread_id: int) -> ResponseReturnValue:
         }
     )
     if form.validate_on_submit() and form.publish_at is not None:
-        path = thread.path
+        path = url_for("threads.show", thread_id=thread.id, slug=thread.slug)
         try:
             moved = scheduling.reschedule(thread, actor=current_user, publish_at=form.publish_at)
         except ServiceError as error:
@@ -63,7 +63,7 @@ def reschedule_question(thread_id: int) -> ResponseReturnValue:
 @login_required
 def publish_question(thread_id: int) -> ResponseReturnValue:
     thread = _hosted_question(thread_id)
-    path = thread.path
+    path = url_for("threads.show", thread_id=thread.id, slug=thread.slug)
     if scheduling.publish_now(thread, actor=current_user):
         flash("The question is now public.", "success")
     else:

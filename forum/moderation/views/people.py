@@ -82,7 +82,7 @@ def people_list() -> ResponseReturnValue:
         total=total,
         pagination=pagination,
         now=utcnow(),
-        base="/mod/people" + (f"?{query}" if query else ""),
+        base=url_for("moderation.people_list") + (f"?{query}" if query else ""),
     )
 
 
@@ -150,7 +150,7 @@ def log() -> ResponseReturnValue:
         boards=[b for b in all_boards() if scope is None or b.id in scope],
         pagination=pagination,
         people_pages=may_browse_people(current_user),
-        base="/mod/log" + (f"?{query}" if query else ""),
+        base=url_for("moderation.log") + (f"?{query}" if query else ""),
     )
 
 
@@ -185,8 +185,8 @@ def _act(
         return _person_page(someone, {key: form})
     flash((done if changed else unchanged).format(name=someone.username), "success")
     if not may_browse_people(current_user):  # an administrator who just stepped down
-        return redirect("/")
-    return redirect(f"/mod/people/{someone.username}")
+        return redirect(url_for("boards.index"))
+    return redirect(url_for("moderation.person", username=someone.username))
 
 
 @bp.post("/mod/people/<username>/role")

@@ -49,7 +49,7 @@ def report_post(post_id: int) -> ResponseReturnValue:
             flash(error.message, "info")
         else:
             flash("Thank you: the moderators will look at this post.", "success")
-        return redirect(f"/p/{post_id}")
+        return redirect(url_for("threads.permalink", post_id=post_id))
     return render_template("moderation/report.html", post=post, form=form), form_status(form)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from flask import flash, redirect, render_template
+from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
@@ -105,7 +105,7 @@ def _merged_elsewhere(thread: Thread, action: str) -> ResponseReturnValue | None
     """A merged thread has no posts of its own: its pages lead to the thread it joined."""
     if thread.merged_into_id is None:
         return None
-    return redirect(f"/t/{thread.merged_into_id}/{action}")
+    return redirect(url_for(f"moderation.{action}_thread", thread_id=thread.merged_into_id))
 
 
 @bp.route("/t/<int:thread_id>/move", methods=["GET", "POST"])
@@ -127,7 +127,7 @@ def move_thread(thread_id: int) -> ResponseReturnValue:
                 f"The thread is moved to {board.heading}." if moved else "Nothing changed.",
                 "success" if moved else "info",
             )
-            return redirect(thread.path)
+            return redirect(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
     page = render_template("moderation/move.html", thread=thread, form=form, boards=boards)
     return page, form_status(form)
 
@@ -142,7 +142,8 @@ def merge_thread(thread_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         target = _merge_target(thread, form)
         if target is not None:
-            title, target_path = thread.title, target.path
+            title = thread.title
+            target_path = url_for("threads.show", thread_id=target.id, slug=target.slug)
             try:
                 restructure.merge_threads(current_user, thread, target, form.reason.data or "")
             except ServiceError as error:
@@ -195,7 +196,7 @@ def split_thread(thread_id: int) -> ResponseReturnValue:
         else:
             count = len(form.posts.data or [])
             flash(f"{count} post{'s' if count != 1 else ''} split out of “{title}”.", "success")
-            return redirect(new.path)
+            return redirect(url_for("threads.show", thread_id=new.id, slug=new.slug))
     posts = restructure.posts_to_choose(thread.id)
     page = render_template(
         "moderation/split.html",
