@@ -3,7 +3,7 @@
 Every predicate takes the actor first (a User or the Guest) and the object second, and
 reads nothing else but the clock (`now`, where scheduling or a suspension matters): no
 request, no session, no current_user. The actor's roles on boards come with the actor
-(User.board_roles, loaded with the logged-in user).
+(User.board_roles: loaded with the logged-in user, and on first use for any other account).
 
 Roles: the guest; a member (pending approval, suspended or in good standing); the author
 of the thing acted on; a host of a board (of this board or of another); a moderator of a
@@ -232,7 +232,7 @@ def can_mark_insight(user: Any, post: Post, thread: Thread, now: datetime | None
 
 def can_review_queues(user: Any, now: datetime | None = None) -> bool:
     """Reports, posts awaiting approval and new accounts: moderators, everywhere or of a board."""
-    return on_duty(user, now) and (user.is_moderator or "moderator" in _roles(user))
+    return on_duty(user, now) and user.moderated_boards() != frozenset()
 
 
 def can_approve_accounts(user: Any, now: datetime | None = None) -> bool:
@@ -263,10 +263,6 @@ def can_moderate_profile(user: Any, profile: Any, now: datetime | None = None) -
 def can_manage_roles(user: Any) -> bool:
     """Administrators; a suspended one too (see the module's docstring)."""
     return _signed_in(user) and user.is_admin
-
-
-def _roles(user: Any) -> set[str]:
-    return {role for roles in user.board_roles.values() for role in roles}
 
 
 # --- enforcing ---------------------------------------------------------------------------

@@ -32,9 +32,8 @@ QUEUE_PAGE = 50
 
 def board_scope(viewer: Any) -> list[int] | None:
     """Return the boards whose queues `viewer` reviews, or None for every board."""
-    if viewer.is_moderator:
-        return None
-    return sorted(board for board, roles in viewer.board_roles.items() if "moderator" in roles)
+    boards = viewer.moderated_boards()
+    return None if boards is None else sorted(boards)
 
 
 def in_scope(scope: list[int] | None) -> sa.ColumnElement[bool]:

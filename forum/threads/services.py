@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from forum import markup
@@ -43,6 +44,14 @@ def held_for_review(author: User, first_posts_held: int) -> bool:
     if author.is_moderator or author.board_roles:
         return False
     return author.post_count < first_posts_held
+
+
+def _held_by_policy(author: User, held: bool | None) -> bool:
+    """Decide pre-moderation for a new post, whatever entry point made it (form, email,
+    import): the app's PREMODERATION_POSTS setting, unless the caller states it (`held`)."""
+    if held is not None:
+        return held
+    return held_for_review(author, int(current_app.config["PREMODERATION_POSTS"]))
 
 
 def _add_post(
@@ -124,16 +133,18 @@ def start_thread(
     title: str,
     source: str,
     submission_key: str | None = None,
-    held: bool = False,
+    held: bool | None = None,
     kind: ThreadKind = ThreadKind.DISCUSSION,
     publish_at: datetime | None = None,
 ) -> Thread:
     """Open a thread on `board` with its first post; a repeated submission opens none.
 
-    A held first post waits for a moderator (readers see no thread until then); a thread
-    with `publish_at` in the future appears at that time.
+    A held first post waits for a moderator (readers see no thread until then); whether
+    it is held is the pre-moderation policy's decision unless `held` says (imports, tests).
+    A thread with `publish_at` in the future appears at that time.
     """
     title = title.strip()
+    held = _held_by_policy(author, held)
 
     def write() -> Thread:
         thread = Thread(
@@ -163,9 +174,13 @@ def reply(
     author: User,
     source: str,
     submission_key: str | None = None,
-    held: bool = False,
+    held: bool | None = None,
 ) -> Post:
-    """Add a reply at the end of `thread`; a repeated submission adds none."""
+    """Add a reply at the end of `thread`; a repeated submission adds none.
+
+    Pre-moderation is decided here, as for start_thread (`held` overrides it).
+    """
+    held = _held_by_policy(author, held)
     return _once(
         author,
         submission_key,
