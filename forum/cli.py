@@ -16,6 +16,7 @@ from forum.boards import services as boards
 from forum.boards.forms import local_to_utc, zone_names
 from forum.boards.queries import board_count
 from forum.errors import ServiceError
+from forum.threads import scheduling
 from forum.threads import services as threads
 
 T = TypeVar("T")
@@ -118,6 +119,13 @@ def recount() -> None:
     """Recompute every counter and last-post pointer from the posts."""
     threads.recount_all()
     click.echo("Counters recomputed.")
+
+
+@forum_cli.command("tick")
+def tick() -> None:
+    """Announce what became visible by the clock alone (scheduled questions); run every minute."""
+    appeared = scheduling.announce_due_questions()
+    click.echo(f"{len(appeared)} scheduled question(s) appeared.")
 
 
 @forum_cli.command("generate")

@@ -3,7 +3,7 @@
 Every predicate takes the actor first (a User or the Guest) and the object second, and
 reads nothing else but the clock (`now`, where scheduling or a suspension matters): no
 request, no session, no current_user. The actor's roles on boards come with the actor
-(User.board_roles, loaded with the logged-in user).
+(User.board_roles: loaded with the logged-in user, and on first use for any other account).
 
 Roles: the guest; a member (pending approval, suspended or in good standing); the author
 of the thing acted on; a host of a board (of this board or of another); a moderator of a
@@ -25,75 +25,27 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from flask import abort
 
-from forum.db import utcnow
+# Standing (signed in, in good standing, on duty, curates, moderates) is forum.standing's,
+# named here too: predicates below and callers elsewhere use these names.
+from forum.standing import curates as curates
+from forum.standing import in_good_standing as in_good_standing
+from forum.standing import moderates as moderates
+from forum.standing import on_duty as on_duty
+from forum.standing import signed_in as _signed_in
+from forum.threads import visibility
 
 if TYPE_CHECKING:
     from forum.boards.models import Board
     from forum.threads.models import Post, Thread
 
 
-# --- standing ----------------------------------------------------------------------------
-
-
-def _signed_in(user: Any) -> bool:
-    """A logged-in account that is not banned."""
-    return bool(user.is_authenticated and user.is_active)
-
-
-def in_good_standing(user: Any, now: datetime | None = None) -> bool:
-    """May write: logged in, approved, not banned, not suspended."""
-    return _signed_in(user) and user.is_approved and not user.is_suspended(now or utcnow())
-
-
-def on_duty(user: Any, now: datetime | None = None) -> bool:
-    """May use the powers of their roles: logged in, not banned, not suspended."""
-    return _signed_in(user) and not user.is_suspended(now or utcnow())
-
-
-def curates(user: Any, board_id: int, now: datetime | None = None) -> bool:
-    """Hosts and moderators of a board look after its threads (pin, lock, highlight)."""
-    return on_duty(user, now) and (user.moderates(board_id) or user.hosts(board_id))
-
-
-def moderates(user: Any, board_id: int, now: datetime | None = None) -> bool:
-    """Moderators everywhere and the board's own moderators, while not suspended.
-
-    forum.threads.queries asks this too, so the SQL twin of can_see_thread agrees."""
-    return on_duty(user, now) and user.moderates(board_id)
-
-
 # --- seeing ------------------------------------------------------------------------------
+# Defined with their SQL twins in forum.threads.visibility; named here for views and templates.
 
-
-def can_see_thread(user: Any, thread: Thread, now: datetime | None = None) -> bool:
-    """Readers see public threads; hosts and moderators see scheduled ones; moderators
-    see hidden and withdrawn ones; an author sees their own hidden thread (and why), and
-    their new thread while its opening post awaits approval (as moderators do, not hosts)."""
-    now = now or utcnow()
-    if thread.is_public(now):
-        return True
-    if moderates(user, thread.board_id, now):
-        return True
-    is_author = _signed_in(user) and thread.author_id == user.id
-    if thread.status == "visible":  # scheduled, or its first post awaits approval
-        if thread.post_count == 0:
-            return is_author
-        return curates(user, thread.board_id, now)
-    return thread.status == "hidden" and is_author
-
-
-def can_see_post(user: Any, post: Post, thread: Thread, now: datetime | None = None) -> bool:
-    """Whether the post stands in the thread for this reader (hidden ones as a notice)."""
-    if post.status != "pending":
-        return True
-    return moderates(user, thread.board_id, now) or (_signed_in(user) and post.author_id == user.id)
-
-
-def can_read_post_text(user: Any, post: Post, thread: Thread, now: datetime | None = None) -> bool:
-    """Readers see "removed" in place of a hidden or deleted post; moderators read it."""
-    if post.status in ("published", "pending"):
-        return can_see_post(user, post, thread, now)
-    return moderates(user, thread.board_id, now)
+can_see_thread = visibility.can_see_thread
+can_see_post = visibility.can_see_post
+can_read_post_text = visibility.can_read_post_text
+can_read_status_reason = visibility.can_read_status_reason
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -232,7 +184,7 @@ def can_mark_insight(user: Any, post: Post, thread: Thread, now: datetime | None
 
 def can_review_queues(user: Any, now: datetime | None = None) -> bool:
     """Reports, posts awaiting approval and new accounts: moderators, everywhere or of a board."""
-    return on_duty(user, now) and (user.is_moderator or "moderator" in _roles(user))
+    return on_duty(user, now) and user.moderated_boards() != frozenset()
 
 
 def can_approve_accounts(user: Any, now: datetime | None = None) -> bool:
@@ -263,10 +215,6 @@ def can_moderate_profile(user: Any, profile: Any, now: datetime | None = None) -
 def can_manage_roles(user: Any) -> bool:
     """Administrators; a suspended one too (see the module's docstring)."""
     return _signed_in(user) and user.is_admin
-
-
-def _roles(user: Any) -> set[str]:
-    return {role for roles in user.board_roles.values() for role in roles}
 
 
 # --- enforcing ---------------------------------------------------------------------------

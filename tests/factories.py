@@ -62,11 +62,14 @@ def make_thread(
     body: str = "How do your networks share data?",
     replies: int = 0,
 ) -> Thread:
+    # Published whatever the pre-moderation setting: fixtures state what they make.
     thread = threads.start_thread(
-        board or make_board(), author=author or make_user(), title=title, source=body
+        board or make_board(), author=author or make_user(), title=title, source=body, held=False
     )
     for i in range(replies):
-        threads.reply(thread, author=thread_author(thread), source=f"Reply number {i + 1}")
+        threads.reply(
+            thread, author=thread_author(thread), source=f"Reply number {i + 1}", held=False
+        )
     return thread
 
 
@@ -74,7 +77,7 @@ def make_post(
     *, thread: Thread | None = None, author: User | None = None, body: str = "I agree."
 ) -> Post:
     thread = thread or make_thread()
-    return threads.reply(thread, author=author or make_user(), source=body)
+    return threads.reply(thread, author=author or make_user(), source=body, held=False)
 
 
 def thread_author(thread: Thread) -> User:

@@ -83,6 +83,7 @@ from forum.permissions import (
     can_quote_post,
     can_read_log,
     can_read_post_text,
+    can_read_status_reason,
     can_reply,
     can_report_post,
     can_review_queues,
@@ -164,6 +165,13 @@ read_post_text              hidden     n    n    n    n    n    n    n    Y    n
 read_post_text              scheduled  -    -    -    -    -    Y    -    Y    -    Y    Y
 read_post_text              held       -    -    -    -    Y    -    -    Y    -    Y    Y
 read_post_text              deleted    n    n    n    n    n    n    n    Y    n    Y    Y
+
+read_status_reason          open       n    n    n    n    n    n    n    n    n    n    n
+read_status_reason          locked     n    n    n    n    n    n    n    n    n    n    n
+read_status_reason          hidden     n    n    n    n    Y    n    n    n    n    n    n
+read_status_reason          scheduled  -    -    -    -    -    n    -    n    -    n    n
+read_status_reason          held       -    -    -    -    n    -    -    n    -    n    n
+read_status_reason          deleted    n    n    n    n    n    n    n    n    n    n    n
 
 quote_post                  open       n    n    n    Y    Y    Y    Y    Y    Y    Y    Y
 quote_post                  locked     n    n    n    n    n    Y    n    Y    n    Y    Y
@@ -300,6 +308,13 @@ read_post_text              hidden     n    n    n    n
 read_post_text              scheduled  -    -    -    -
 read_post_text              held       -    -    -    -
 read_post_text              deleted    n    n    n    n
+
+read_status_reason          open       n    n    n    n
+read_status_reason          locked     n    n    n    n
+read_status_reason          hidden     n    n    n    n
+read_status_reason          scheduled  -    -    -    -
+read_status_reason          held       -    -    -    -
+read_status_reason          deleted    n    n    n    n
 
 quote_post                  open       n    n    n    n
 quote_post                  locked     n    n    n    n
@@ -495,6 +510,7 @@ def _reply(state: str = "open", *, position: int = 2) -> tuple[Post, Thread]:
         post.status = {"hidden": PostStatus.HIDDEN, "held": PostStatus.PENDING}.get(
             state, PostStatus.DELETED
         )
+        post.status_reason = "Off topic" if state == "hidden" else ""
         thread.post_count -= 1  # threads count published posts only
     return post, thread
 
@@ -578,6 +594,11 @@ ACTIONS: dict[str, tuple[Callable[..., bool], Callable[[Any, str], str]]] = {
     ),
     "see_post": (can_see_post, _see_post),
     "read_post_text": (can_read_post_text, _on_post(can_read_post_text)),
+    # The author of a hidden post reads why the moderator hid it (the thread page's notice).
+    "read_status_reason": (
+        can_read_status_reason,
+        _on_post(lambda user, post, thread: can_read_status_reason(user, post)),
+    ),
     "quote_post": (can_quote_post, _on_post(can_quote_post)),
     "edit_post": (can_edit_post, _on_post(can_edit_post)),
     "delete_post": (can_delete_post, _on_post(can_delete_post)),
@@ -679,7 +700,7 @@ def test_the_matrix_has_a_column_per_role_and_a_row_per_action_and_state() -> No
     for action in ACTIONS:
         states = tuple(state for name, state in MATRIX if name == action)
         assert states in (THREAD_STATES, POST_STATES, ("open",), ("any",)), (action, states)
-    assert len(CASES) == len(MATRIX) * len(ROLES) == 113 * 15
+    assert len(CASES) == len(MATRIX) * len(ROLES) == 119 * 15
 
 
 def test_every_template_predicate_appears_in_the_matrix() -> None:

@@ -64,9 +64,11 @@ class User(Model):
 
     is_authenticated = True
     is_anonymous = False
-    # Boards this account hosts or moderates: {board_id: {"host", "moderator"}}, filled in
-    # when the logged-in user is loaded (forum.accounts.sessions.load_user).
-    board_roles: dict[int, frozenset[str]] = {}
+    # Boards this account hosts or moderates (see board_roles below); None until loaded.
+    # Not a mapped column: only set on the instance, never shared between instances.
+    if TYPE_CHECKING:
+        _board_roles: dict[int, frozenset[str]] | None
+    _board_roles = None
     # The server-side session this object was loaded through or opened with (never stored on
     # the account): its key is what the cookies carry, so that logging out can end it. Typed
     # for mypy only: an annotation with a None default would look like a column to the ORM.
@@ -98,6 +100,26 @@ class User(Model):
 
     def is_suspended(self, now: datetime) -> bool:
         return self.suspended_until is not None and self.suspended_until > now
+
+    @property
+    def board_roles(self) -> dict[int, frozenset[str]]:
+        """{board_id: {"host", "moderator"}}: filled in with the logged-in user by the session
+        loader, and loaded on first use for any other account (forum.accounts.roles)."""
+        if self._board_roles is None:
+            from forum.accounts.roles import board_roles_of
+
+            self._board_roles = board_roles_of(self.id) if self.id is not None else {}
+        return self._board_roles
+
+    @board_roles.setter
+    def board_roles(self, roles: dict[int, frozenset[str]]) -> None:
+        self._board_roles = roles
+
+    def moderated_boards(self) -> frozenset[int] | None:
+        """The boards this account moderates; None for a moderator everywhere."""
+        if self.is_moderator:
+            return None
+        return frozenset(b for b, roles in self.board_roles.items() if "moderator" in roles)
 
     def hosts(self, board_id: int) -> bool:
         return "host" in self.board_roles.get(board_id, ())
@@ -141,7 +163,13 @@ class Guest(AnonymousUserMixin):
     is_approved = False
     username = ""
     name = "Guest"
-    board_roles: dict[int, frozenset[str]] = {}
+
+    @property
+    def board_roles(self) -> dict[int, frozenset[str]]:
+        return {}
+
+    def moderated_boards(self) -> frozenset[int] | None:
+        return frozenset()
 
     def is_suspended(self, now: datetime) -> bool:
         return False

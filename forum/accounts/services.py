@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.accounts import sessions
 from forum.accounts.models import USERNAME_MAX, Role, User, UserSession
+from forum.accounts.roles import board_roles_of as board_roles_of  # re-exported
+from forum.accounts.roles import group_roles
 from forum.boards.models import BoardRole
 from forum.db import db
 from forum.errors import ServiceError
@@ -52,13 +53,17 @@ def register(
     password: str,
     display_name: str = "",
     role: Role = Role.MEMBER,
-    approved: bool = True,
+    approved: bool | None = None,
 ) -> User:
     """Create an account; a taken username or email is a ServiceError on that field.
 
-    An account made while registration needs approval (`approved=False`) can read and log
-    in but not post until a moderator approves it.
+    While registration needs approval (REGISTRATION_MODE "approval"), a new member's
+    account can read and log in but not post until a moderator approves it; whoever
+    creates the account (the form, a command, an import) gets that policy, unless
+    `approved` states it. Moderators and administrators are approved from the start.
     """
+    if approved is None:
+        approved = role != Role.MEMBER or current_app.config["REGISTRATION_MODE"] != "approval"
     for field, problem in (
         ("username", username_problem(username)),
         ("password", password_problem(password)),
@@ -157,20 +162,5 @@ def load_by_session_key(key: str, *, now: datetime, lifetime: sessions.Lifetime)
         return None
     user, row = rows[0][0], rows[0][1]
     user.session_key, user.current_session = key, row
-    user.board_roles = _group_roles((board_id, role) for _, _, board_id, role in rows if board_id)
+    user.board_roles = group_roles((board_id, role) for _, _, board_id, role in rows if board_id)
     return user
-
-
-def board_roles_of(user_id: int) -> dict[int, frozenset[str]]:
-    """Return {board_id: {"host", "moderator"}} for the boards this account has a role on."""
-    rows = db.session.execute(
-        sa.select(BoardRole.board_id, BoardRole.role).where(BoardRole.user_id == user_id)
-    )
-    return _group_roles((board_id, role) for board_id, role in rows)
-
-
-def _group_roles(rows: Iterable[tuple[int, Any]]) -> dict[int, frozenset[str]]:
-    roles: dict[int, set[str]] = {}
-    for board_id, role in rows:
-        roles.setdefault(board_id, set()).add(str(role))
-    return {board_id: frozenset(kinds) for board_id, kinds in roles.items()}

@@ -98,7 +98,6 @@ def register() -> ResponseReturnValue:
                 email=form.email.data,
                 password=form.password.data,
                 display_name=form.display_name.data or "",
-                approved=current_app.config["REGISTRATION_MODE"] != "approval",
             )
         except ServiceError as error:
             show_service_error(form, error)

@@ -1,105 +1,74 @@
 """Moderation verbs on a single post: hide, restore, key insight; an author's deletion.
 
-Like forum.moderation.thread_actions: one transaction each, a conditional UPDATE so a
-repeated verb changes nothing, one log entry per change, and a return value saying whether
-anything changed. A post leaving or joining what readers see moves its thread's and its
-author's stored counters in the same transaction.
+Like forum.moderation.thread_actions: one transaction each through
+forum.moderation.changes.act (a conditional UPDATE so a repeated verb changes nothing, one
+log entry per change, a return value saying whether anything changed). A post leaving or
+joining what readers see goes through forum.threads.lifecycle, which moves its thread's
+and author's counters in the same transaction and announces the change.
 """
 
 from __future__ import annotations
 
-from typing import Any, cast
-
 import sqlalchemy as sa
 
 from forum.accounts.models import User
-from forum.db import db
-from forum.moderation import log
+from forum.moderation.changes import act, apply_change
 from forum.moderation.thread_actions import clean_reason
-from forum.threads.models import Post, PostStatus, Thread
-from forum.threads.services import refresh_author_counters, refresh_thread_counters
+from forum.threads import lifecycle
+from forum.threads.events import ChangeKind
+from forum.threads.lifecycle import SHOWN
+from forum.threads.models import Post, PostStatus
 
-_SHOWN = (PostStatus.PUBLISHED, PostStatus.PENDING)
 
-
-def _change(
-    actor: User,
-    post: Post,
-    action: str,
-    *,
-    when: sa.ColumnElement[bool],
-    values: dict[str, Any],
-    reason: str = "",
-    recount: bool = False,
-) -> bool:
-    """Set `values` on the post if `when` holds; recount, log the change and commit."""
-    # From the identity map when the post came with its thread (no statement then).
-    board_id = db.session.get_one(Thread, post.thread_id).board_id
-    result = db.session.execute(
-        sa.update(Post)
-        .where(Post.id == post.id, when)
-        .values(**values)
-        .execution_options(synchronize_session=False)
+def hide(actor: User, post: Post, reason: str) -> bool:
+    """Hide the post as hide_post does, without committing: for a service that commits it
+    with more (forum.moderation.reports.resolve_reports)."""
+    reason = clean_reason(reason, required=True)
+    return apply_change(
+        actor,
+        post,
+        "hide_post",
+        when=Post.status.in_(SHOWN),
+        values={"status": PostStatus.HIDDEN, "status_reason": reason},
+        reason=reason,
+        kind=ChangeKind.POST_HIDDEN,
     )
-    changed = cast(sa.CursorResult[Any], result).rowcount > 0
-    if changed:
-        if recount:
-            refresh_thread_counters(post.thread_id)
-            refresh_author_counters([post.author_id])
-        log.record(
-            actor,
-            action,
-            target_type="post",
-            target_id=post.id,
-            board_id=board_id,
-            reason=reason,
-            details={"thread_id": post.thread_id, "position": post.position},
-        )
-    db.session.commit()
-    return changed
 
 
 def hide_post(actor: User, post: Post, reason: str) -> bool:
     """Hide a post from readers, who see that a moderator removed it; its author sees why."""
-    reason = clean_reason(reason, required=True)
-    return _change(
-        actor,
-        post,
-        "hide_post",
-        when=Post.status.in_(_SHOWN),
-        values={"status": PostStatus.HIDDEN, "status_reason": reason},
-        reason=reason,
-        recount=True,
-    )
+    changed = hide(actor, post, reason)
+    lifecycle.commit()
+    return changed
 
 
 def restore_post(actor: User, post: Post) -> bool:
     """Publish a post a moderator hid again."""
-    return _change(
+    return act(
         actor,
         post,
         "restore_post",
         when=Post.status == PostStatus.HIDDEN,
         values={"status": PostStatus.PUBLISHED, "status_reason": ""},
-        recount=True,
+        kind=ChangeKind.POST_RESTORED,
     )
 
 
 def delete_post(author: User, post: Post) -> bool:
     """Delete the author's own reply, softly: readers see that its author deleted it."""
-    return _change(
+    return act(
         author,
         post,
         "delete_post",
-        when=sa.and_(Post.author_id == author.id, Post.position > 1, Post.status.in_(_SHOWN)),
+        when=sa.and_(Post.author_id == author.id, Post.position > 1, Post.status.in_(SHOWN)),
         values={"status": PostStatus.DELETED, "status_reason": ""},
-        recount=True,
+        kind=ChangeKind.POST_DELETED,
     )
 
 
 def mark_insight(actor: User, post: Post) -> bool:
     """Mark a published post as a key insight, collected on its board's page."""
-    return _change(
+    return act(
         actor,
         post,
         "mark_insight",
@@ -109,7 +78,7 @@ def mark_insight(actor: User, post: Post) -> bool:
 
 
 def unmark_insight(actor: User, post: Post) -> bool:
-    return _change(
+    return act(
         actor,
         post,
         "unmark_insight",

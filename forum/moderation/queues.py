@@ -20,8 +20,8 @@ from forum.moderation.log import record
 from forum.moderation.models import Report, ReportStatus
 from forum.moderation.thread_actions import clean_reason
 from forum.permissions import can_approve_accounts
-from forum.threads.models import Post, PostStatus, Thread, ThreadStatus
-from forum.threads.services import refresh_author_counters, refresh_thread_counters
+from forum.threads import lifecycle
+from forum.threads.models import Post, PostStatus, Thread
 
 # A queue page shows the oldest items first, this many at a time.
 QUEUE_PAGE = 50
@@ -32,9 +32,8 @@ QUEUE_PAGE = 50
 
 def board_scope(viewer: Any) -> list[int] | None:
     """Return the boards whose queues `viewer` reviews, or None for every board."""
-    if viewer.is_moderator:
-        return None
-    return sorted(board for board, roles in viewer.board_roles.items() if "moderator" in roles)
+    boards = viewer.moderated_boards()
+    return None if boards is None else sorted(boards)
 
 
 def in_scope(scope: list[int] | None) -> sa.ColumnElement[bool]:
@@ -108,17 +107,9 @@ def approve_post(post: Post, *, actor: User) -> bool:
 
     Return whether the post was still waiting (another moderator may have been first).
     """
-    published = db.session.scalar(
-        sa.update(Post)
-        .where(Post.id == post.id, Post.status == PostStatus.PENDING)
-        .values(status=PostStatus.PUBLISHED, status_reason="")
-        .returning(Post.id)
-    )
-    if published is None:
+    if not lifecycle.approve(post, actor=actor):
         db.session.rollback()
         return False
-    refresh_thread_counters(post.thread_id)
-    refresh_author_counters([post.author_id])
     record(
         actor,
         "approve_post",
@@ -127,7 +118,7 @@ def approve_post(post: Post, *, actor: User) -> bool:
         board_id=db.session.get_one(Thread, post.thread_id).board_id,
         details={"thread_id": post.thread_id, "first_post": post.position == 1},
     )
-    db.session.commit()
+    lifecycle.commit()
     return True
 
 
@@ -139,28 +130,10 @@ def reject_post(post: Post, *, actor: User, reason: str) -> bool:
     whether the post was still waiting; a missing or too long reason is a ServiceError.
     """
     reason = clean_reason(reason, required=True)
-    rejected = db.session.scalar(
-        sa.update(Post)
-        .where(Post.id == post.id, Post.status == PostStatus.PENDING)
-        .values(status=PostStatus.HIDDEN, status_reason=reason)
-        .returning(Post.id)
-    )
-    if rejected is None:
+    rejected, thread_hidden = lifecycle.reject(post, actor=actor, reason=reason)
+    if not rejected:
         db.session.rollback()
         return False
-    thread_hidden = False
-    if post.position == 1:
-        thread_hidden = (
-            db.session.scalar(
-                sa.update(Thread)
-                .where(Thread.id == post.thread_id, Thread.status == ThreadStatus.VISIBLE)
-                .values(status=ThreadStatus.HIDDEN, status_reason=reason)
-                .returning(Thread.id)
-            )
-            is not None
-        )
-    # A waiting post was never counted; recounting keeps every path through one helper.
-    refresh_thread_counters(post.thread_id)
     record(
         actor,
         "reject_post",
@@ -170,7 +143,7 @@ def reject_post(post: Post, *, actor: User, reason: str) -> bool:
         reason=reason,
         details={"thread_id": post.thread_id, "thread_hidden": thread_hidden},
     )
-    db.session.commit()
+    lifecycle.commit()
     return True
 
 

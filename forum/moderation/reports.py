@@ -21,10 +21,12 @@ from forum.db import db, utcnow
 from forum.errors import ServiceError
 from forum.moderation.log import record
 from forum.moderation.models import Report, ReportReason, ReportStatus
-from forum.moderation.post_actions import hide_post
+from forum.moderation.post_actions import hide
 from forum.moderation.queues import QUEUE_PAGE, board_scope, in_scope
 from forum.moderation.thread_actions import REASON_MAX
-from forum.threads.models import Post, PostStatus, Thread
+from forum.threads import lifecycle
+from forum.threads.lifecycle import SHOWN
+from forum.threads.models import Post, Thread
 
 COMMENT_MAX = 1000
 # The queue shows this many reports of one post (the oldest); the count says how many more.
@@ -78,21 +80,23 @@ def report_post(post: Post, *, reporter: User, reason: ReportReason, comment: st
 def resolve_reports(post: Post, *, actor: User, resolution: Resolution, reason: str = "") -> int:
     """Close every open report on `post` as hidden, edited or dismissed; return how many.
 
-    HIDDEN hides the post through forum.moderation.post_actions.hide_post, as everywhere
-    else (same visibility and counters); it writes the log entry and commits, the reports
-    closing in the same transaction. Otherwise, or when the post was hidden already, one
-    entry is written here. With no open report and nothing hidden, nothing changes.
+    HIDDEN hides the post as forum.moderation.post_actions.hide_post does (same
+    visibility, counters, event and log entry), in the same transaction as the reports
+    closing. Otherwise, or when the post was hidden already, one entry is written here.
+    With no open report and nothing hidden, nothing changes. One commit either way.
     """
     reason = reason.strip()
     closed = _close_open_reports(post.id, actor, resolution)
-    if resolution is Resolution.HIDDEN and post.status in _SHOWN:
+    if resolution is Resolution.HIDDEN and post.status in SHOWN:
         try:
-            if hide_post(actor=actor, post=post, reason=reason):
-                return closed
+            hidden = hide(actor=actor, post=post, reason=reason)
         except ServiceError:
             db.session.rollback()
             raise
-        # Hidden by someone else meanwhile: hide_post committed the reports closing alone.
+        if hidden:
+            lifecycle.commit()
+            return closed
+        # Hidden by someone else meanwhile: the reports close with an entry of their own.
     if closed == 0:
         db.session.rollback()
         return 0
@@ -105,11 +109,10 @@ def resolve_reports(post: Post, *, actor: User, resolution: Resolution, reason: 
         reason=reason[:REASON_MAX],
         details={"resolution": str(resolution), "reports": closed},
     )
-    db.session.commit()
+    lifecycle.commit()
     return closed
 
 
-_SHOWN = (PostStatus.PUBLISHED, PostStatus.PENDING)
 _ACTIONS = {
     Resolution.HIDDEN: "resolve_reports_hidden",
     Resolution.EDITED: "resolve_reports_edited",

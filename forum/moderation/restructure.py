@@ -1,6 +1,7 @@
 """Restructuring threads: move one to another board, merge one into another, split posts out.
 
-Each verb is one transaction with one moderation log entry. Posts keep their rows (and so
+Each verb is one transaction with one moderation log entry and one event
+(forum.threads.lifecycle). Posts keep their rows (and so
 their revisions, reports and key-insight marks); only their thread and position change.
 Positions stay unique per thread at every step, so renumbering goes through negative
 numbers first (PostgreSQL and SQLite check the unique index row by row).
@@ -20,8 +21,10 @@ from forum.errors import ServiceError
 from forum.moderation import log
 from forum.moderation.thread_actions import clean_reason
 from forum.slugs import slugify
+from forum.threads import lifecycle
+from forum.threads.events import ChangeKind
+from forum.threads.lifecycle import refresh_author_counters, refresh_thread_counters
 from forum.threads.models import Post, Thread, ThreadKind, ThreadStatus
-from forum.threads.services import refresh_author_counters, refresh_thread_counters
 
 EXCERPT_CHARS = 280
 
@@ -74,7 +77,14 @@ def move_thread(actor: User, thread: Thread, board: Board, reason: str = "") -> 
         reason=reason,
         details={"from_board_id": from_board_id, "to_board_id": board.id},
     )
-    db.session.commit()
+    lifecycle.emit(
+        ChangeKind.THREAD_MOVED,
+        thread=thread.id,
+        board_id=board.id,
+        actor_id=actor.id,
+        from_board_id=from_board_id,
+    )
+    lifecycle.commit()
     return True
 
 
@@ -115,7 +125,14 @@ def merge_threads(actor: User, source: Thread, target: Thread, reason: str = "")
             "post_ids": moved,
         },
     )
-    db.session.commit()
+    lifecycle.emit(
+        ChangeKind.THREADS_MERGED,
+        thread=source.id,
+        board_id=source.board_id,
+        actor_id=actor.id,
+        related_thread_id=target.id,
+    )
+    lifecycle.commit()
     return True
 
 
@@ -195,7 +212,14 @@ def split_thread(
             "post_ids": chosen,
         },
     )
-    db.session.commit()
+    lifecycle.emit(
+        ChangeKind.THREAD_SPLIT,
+        thread=thread.id,
+        board_id=thread.board_id,
+        actor_id=actor.id,
+        related_thread_id=new.id,
+    )
+    lifecycle.commit()
     return new
 
 

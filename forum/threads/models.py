@@ -90,15 +90,6 @@ class Thread(Model):
     def reply_count(self) -> int:
         return max(self.post_count - 1, 0)
 
-    def is_public(self, now: datetime) -> bool:
-        """Whether every reader may see the thread now (mirrored in SQL by
-        forum.threads.queries.visible_to)."""
-        return (
-            self.status == ThreadStatus.VISIBLE
-            and (self.publish_at is None or self.publish_at <= now)
-            and self.post_count > 0
-        )
-
 
 class Post(Model):
     __tablename__ = "posts"

@@ -1,8 +1,8 @@
 """Reads for thread pages and permalinks: a fixed, small number of statements per page.
 
 Statements are built once and reused with bound parameters (see forum/boards/queries.py).
-What a reader may see is decided by forum.permissions; visible_to() is its SQL mirror
-for lists.
+What a reader may see is decided by forum.threads.visibility, in Python and in SQL (its
+SQL for board lists is named here too, for forum.boards.queries and the profiles).
 """
 
 from __future__ import annotations
@@ -17,58 +17,14 @@ from flask import abort
 from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import User
-from forum.db import UTCDateTime, db, utcnow
-from forum.permissions import can_see_post, can_see_thread, curates, moderates
-from forum.threads.models import Post, PostStatus, Thread, ThreadStatus
-
-
-def visibility_level(viewer: Any, board_id: int, now: datetime | None = None) -> str:
-    """Return which of the four sets of a board's threads `viewer` may see (see below)."""
-    if not (viewer.is_authenticated and viewer.is_active):
-        return "public"
-    # A suspended host or moderator reads what a member reads (forum.permissions).
-    if moderates(viewer, board_id, now):
-        return "all"
-    return "host" if curates(viewer, board_id, now) else "member"
-
-
-def visible_to(level: str) -> sa.ColumnElement[bool]:
-    """Return the condition for the threads a reader of `level` may see, with bound
-    parameters `now` and `viewer_id`, so that statements built on it can be reused.
-
-    The SQL twin of forum.permissions.can_see_thread: change both together.
-    """
-    if level == "all":
-        return sa.true()
-    public = public_threads(sa.bindparam("now", type_=UTCDateTime))
-    if level == "public":
-        return public
-    own = sa.and_(
-        Thread.author_id == sa.bindparam("viewer_id"),
-        sa.or_(
-            Thread.status == ThreadStatus.HIDDEN,
-            sa.and_(Thread.status == ThreadStatus.VISIBLE, Thread.post_count == 0),
-        ),
-    )
-    if level == "host":
-        # Scheduled, not awaiting approval: a held opening post is for moderators to see.
-        scheduled = sa.and_(Thread.status == ThreadStatus.VISIBLE, Thread.post_count > 0)
-        return sa.or_(public, scheduled, own)
-    return sa.or_(public, own)
-
-
-def visibility_params(viewer: Any, now: datetime) -> dict[str, Any]:
-    """Return the values for the parameters of visible_to()."""
-    return {"now": now, "viewer_id": viewer.id if viewer.is_authenticated else -1}
-
-
-def public_threads(now: datetime | sa.BindParameter[datetime]) -> sa.ColumnElement[bool]:
-    """The threads every reader sees (for lists across boards, counts and profiles)."""
-    return sa.and_(
-        Thread.status == ThreadStatus.VISIBLE,
-        sa.or_(Thread.publish_at.is_(None), Thread.publish_at <= now),
-        Thread.post_count > 0,
-    )
+from forum.db import db, utcnow
+from forum.threads import visibility
+from forum.threads.models import Post, Thread
+from forum.threads.visibility import can_see_post, can_see_thread
+from forum.threads.visibility import public_threads as public_threads
+from forum.threads.visibility import visibility_level as visibility_level
+from forum.threads.visibility import visibility_params as visibility_params
+from forum.threads.visibility import visible_to as visible_to
 
 
 @cache
@@ -112,11 +68,7 @@ def _posts_in_range() -> sa.Select:
             Post.thread_id == sa.bindparam("thread_id"),
             Post.position.between(sa.bindparam("first"), sa.bindparam("last")),
             # Posts awaiting approval show only to their author (and moderators).
-            sa.or_(
-                Post.status != PostStatus.PENDING,
-                Post.author_id == sa.bindparam("viewer_id"),
-                sa.bindparam("sees_pending", type_=sa.Boolean),
-            ),
+            visibility.shown_posts(),
         )
         .order_by(Post.position)
     )
@@ -166,12 +118,10 @@ def thread_page(thread: Thread, viewer: Any, *, page: int, per_page: int) -> Seq
     does; hidden posts keep their place (shown as removed), held ones are left out.
     """
     first = (page - 1) * per_page + 1
-    signed_in = bool(viewer.is_authenticated)
     params = {
         "thread_id": thread.id,
         "first": first,
         "last": first + per_page - 1,
-        "viewer_id": viewer.id if signed_in else -1,
-        "sees_pending": moderates(viewer, thread.board_id),
+        **visibility.shown_posts_params(viewer, thread.board_id),
     }
     return db.session.execute(_posts_in_range(), params).all()

@@ -1,12 +1,15 @@
-"""A host's scheduled discussion question: move the time it appears at, or publish it now.
+"""A host's scheduled discussion question: move the time it appears at, publish it now, or
+announce that its time came.
 
 Until `publish_at` only the board's hosts and moderators see the question
-(forum.permissions.can_see_thread); nothing is written when the time comes.
+(forum.permissions.can_see_thread). Readers see it from that time whatever else runs; its
+appearance is announced (the APPEARED event, and a log entry by "system") by
+`flask forum tick`, run every minute or so (announce_due_questions).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -14,7 +17,10 @@ import sqlalchemy as sa
 from forum.db import db, utcnow
 from forum.errors import ServiceError
 from forum.moderation import log
-from forum.threads.models import Thread, ThreadKind
+from forum.moderation.models import LogEntry
+from forum.threads import lifecycle
+from forum.threads.events import ChangeKind
+from forum.threads.models import Thread, ThreadKind, ThreadStatus
 
 
 def is_scheduled(thread: Thread, now: datetime) -> bool:
@@ -91,5 +97,54 @@ def publish_now(thread: Thread, *, actor: Any, now: datetime | None = None) -> b
         return False
     # Its appearance time, not None: the board lists questions in the order they appeared.
     _log(actor, "publish_question", thread, before, now)
-    db.session.commit()
+    lifecycle.emit(ChangeKind.APPEARED, thread=thread, board_id=thread.board_id, actor_id=actor.id)
+    lifecycle.commit()
     return True
+
+
+# Questions whose time came longer ago than this are not announced late (after an outage
+# the tick may have missed them; readers have seen them since).
+ANNOUNCE_WITHIN = timedelta(days=1)
+_ANNOUNCED = ("publish_question", "question_appeared")
+
+
+def announce_due_questions(now: datetime | None = None) -> list[int]:
+    """Announce every scheduled question whose time has come since it was last looked at:
+    one APPEARED event and one log entry each, in one transaction. Return their ids.
+
+    A question announced once (or published early, by "Publish now") is recognised by its
+    log entry, so running this twice, or from two machines, announces it once.
+    """
+    now = now or utcnow()
+    announced = sa.exists().where(
+        LogEntry.target_type == "thread",
+        LogEntry.target_id == Thread.id,
+        LogEntry.action.in_(_ANNOUNCED),
+    )
+    due = db.session.scalars(
+        sa.select(Thread)
+        .where(
+            Thread.kind == ThreadKind.QUESTION,
+            Thread.status == ThreadStatus.VISIBLE,
+            Thread.post_count > 0,
+            # Scheduled when written: one published at once was announced then.
+            Thread.publish_at > Thread.created_at,
+            Thread.publish_at <= now,
+            Thread.publish_at > now - ANNOUNCE_WITHIN,
+            ~announced,
+        )
+        .order_by(Thread.publish_at, Thread.id)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for thread in due:
+        log.record(
+            None,
+            "question_appeared",
+            target_type="thread",
+            target_id=thread.id,
+            board_id=thread.board_id,
+            details={"at": thread.publish_at.isoformat() if thread.publish_at else None},
+        )
+        lifecycle.emit(ChangeKind.APPEARED, thread=thread, board_id=thread.board_id)
+    lifecycle.commit()
+    return [thread.id for thread in due]

@@ -1,15 +1,17 @@
 """Thread use cases: start a thread, reply, edit a post, re-render stored HTML.
 
 Each is one transaction; counters move in SQL inside it, never read-modify-write in Python.
+New posts go through forum.threads.lifecycle (which counts them and announces them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from forum import markup
@@ -17,22 +19,12 @@ from forum.accounts.models import User
 from forum.boards.models import Board
 from forum.db import db, utcnow
 from forum.slugs import slugify
-from forum.threads.models import Post, PostRevision, PostStatus, Thread, ThreadKind
+from forum.threads import lifecycle
+from forum.threads.lifecycle import refresh_author_counters as refresh_author_counters
+from forum.threads.lifecycle import refresh_thread_counters as refresh_thread_counters
+from forum.threads.models import Post, PostRevision, Thread, ThreadKind
 
 T = TypeVar("T")
-
-
-def _latest(post_id: int, now: Any) -> dict[str, Any]:
-    """Return SET values that make `post_id` the thread's last post, unless a later one is.
-
-    Concurrent replies may commit out of order; the highest post id is the latest post.
-    Both CASEs read the row as it was, so they agree with each other.
-    """
-    is_newer = sa.or_(Thread.last_post_id.is_(None), Thread.last_post_id < post_id)
-    return {
-        "last_post_id": sa.case((is_newer, post_id), else_=Thread.last_post_id),
-        "last_post_at": sa.case((is_newer, now), else_=Thread.last_post_at),
-    }
 
 
 def held_for_review(author: User, first_posts_held: int) -> bool:
@@ -45,52 +37,12 @@ def held_for_review(author: User, first_posts_held: int) -> bool:
     return author.post_count < first_posts_held
 
 
-def _add_post(
-    thread_id: int,
-    author: User,
-    source: str,
-    submission_key: str | None = None,
-    *,
-    held: bool = False,
-) -> Post:
-    """Insert a post at the end of the thread and move every counter it touches."""
-    # Taking the next position locks the thread row, so replies to one thread queue here.
-    position = db.session.execute(
-        sa.update(Thread)
-        .where(Thread.id == thread_id)
-        .values(last_position=Thread.last_position + 1)
-        .returning(Thread.last_position)
-    ).scalar_one()
-    now = utcnow()
-    post = Post(
-        thread_id=thread_id,
-        position=position,
-        author_id=author.id,
-        author_name=author.username,
-        source=source,
-        html=markup.render(source),
-        created_at=now,
-        submission_key=submission_key,
-        status=PostStatus.PENDING if held else PostStatus.PUBLISHED,
-    )
-    db.session.add(post)
-    db.session.flush()
-    if not held:
-        _count_published(post, now)
-    return post
-
-
-def _count_published(post: Post, now: Any) -> None:
-    """Count a post that readers can now see: in its thread and for its author."""
-    db.session.execute(
-        sa.update(Thread)
-        .where(Thread.id == post.thread_id)
-        .values(post_count=Thread.post_count + 1, **_latest(post.id, now))
-    )
-    if post.author_id is not None:
-        db.session.execute(
-            sa.update(User).where(User.id == post.author_id).values(post_count=User.post_count + 1)
-        )
+def _held_by_policy(author: User, held: bool | None) -> bool:
+    """Decide pre-moderation for a new post, whatever entry point made it (form, email,
+    import): the app's PREMODERATION_POSTS setting, unless the caller states it (`held`)."""
+    if held is not None:
+        return held
+    return held_for_review(author, int(current_app.config["PREMODERATION_POSTS"]))
 
 
 def _once(author: User, submission_key: str | None, write: Callable[[], T]) -> T | Post:
@@ -101,7 +53,7 @@ def _once(author: User, submission_key: str | None, write: Callable[[], T]) -> T
     """
     try:
         result = write()
-        db.session.commit()
+        lifecycle.commit()
     except IntegrityError:
         db.session.rollback()
         if submission_key is None:
@@ -124,16 +76,18 @@ def start_thread(
     title: str,
     source: str,
     submission_key: str | None = None,
-    held: bool = False,
+    held: bool | None = None,
     kind: ThreadKind = ThreadKind.DISCUSSION,
     publish_at: datetime | None = None,
 ) -> Thread:
     """Open a thread on `board` with its first post; a repeated submission opens none.
 
-    A held first post waits for a moderator (readers see no thread until then); a thread
-    with `publish_at` in the future appears at that time.
+    A held first post waits for a moderator (readers see no thread until then); whether
+    it is held is the pre-moderation policy's decision unless `held` says (imports, tests).
+    A thread with `publish_at` in the future appears at that time.
     """
     title = title.strip()
+    held = _held_by_policy(author, held)
 
     def write() -> Thread:
         thread = Thread(
@@ -148,7 +102,7 @@ def start_thread(
         )
         db.session.add(thread)
         db.session.flush()
-        _add_post(thread.id, author, source, submission_key, held=held)
+        lifecycle.add_post(thread, author, source, submission_key, held=held)
         return thread
 
     result = _once(author, submission_key, write)
@@ -163,13 +117,17 @@ def reply(
     author: User,
     source: str,
     submission_key: str | None = None,
-    held: bool = False,
+    held: bool | None = None,
 ) -> Post:
-    """Add a reply at the end of `thread`; a repeated submission adds none."""
+    """Add a reply at the end of `thread`; a repeated submission adds none.
+
+    Pre-moderation is decided here, as for start_thread (`held` overrides it).
+    """
+    held = _held_by_policy(author, held)
     return _once(
         author,
         submission_key,
-        lambda: _add_post(thread.id, author, source, submission_key, held=held),
+        lambda: lifecycle.add_post(thread, author, source, submission_key, held=held),
     )
 
 
@@ -225,63 +183,12 @@ def rerender_all(batch_size: int = 500) -> int:
     return count
 
 
-def refresh_thread_counters(thread_id: int) -> None:
-    """Recompute one thread's published count and last post (after hiding, approving...).
-
-    Does not commit: the calling service does, with the change that called for it.
-    """
-    db.session.execute(_recount_threads().where(Thread.id == thread_id))
-    db.session.execute(_recount_last_post_at().where(Thread.id == thread_id))
-
-
-def refresh_author_counters(user_ids: Iterable[int | None]) -> None:
-    """Recompute the published post count of these accounts. Does not commit."""
-    ids = [i for i in set(user_ids) if i is not None]
-    if ids:
-        db.session.execute(_recount_users().where(User.id.in_(ids)))
-
-
 def recount_all() -> None:
     """Recompute every counter and last-post pointer from the posts themselves; commit.
 
     For repairs and bulk imports; the app's own writes keep them right as they go.
     """
-    db.session.execute(_recount_threads())
-    db.session.execute(_recount_last_post_at())
-    db.session.execute(_recount_users())
+    db.session.execute(lifecycle.recount_threads())
+    db.session.execute(lifecycle.recount_last_post_at())
+    db.session.execute(lifecycle.recount_users())
     db.session.commit()
-
-
-_PUBLISHED = Post.status == PostStatus.PUBLISHED
-
-
-def _recount_threads() -> sa.Update:
-    in_thread = Post.thread_id == Thread.id
-    latest_published = (
-        sa.select(Post.id)
-        .where(in_thread, _PUBLISHED)
-        .order_by(Post.created_at.desc(), Post.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    return sa.update(Thread).values(
-        post_count=sa.select(sa.func.count()).where(in_thread, _PUBLISHED).scalar_subquery(),
-        last_post_id=latest_published,
-        last_position=sa.select(sa.func.coalesce(sa.func.max(Post.position), 0))
-        .where(in_thread)
-        .scalar_subquery(),
-    )
-
-
-def _recount_last_post_at() -> sa.Update:
-    post_time = sa.select(Post.created_at).where(Post.id == Thread.last_post_id).scalar_subquery()
-    # A thread with no published post keeps the time it was opened (or scheduled for).
-    return sa.update(Thread).where(Thread.last_post_id.is_not(None)).values(last_post_at=post_time)
-
-
-def _recount_users() -> sa.Update:
-    return sa.update(User).values(
-        post_count=sa.select(sa.func.count())
-        .where(Post.author_id == User.id, _PUBLISHED)
-        .scalar_subquery()
-    )

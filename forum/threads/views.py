@@ -38,12 +38,6 @@ def _per_page() -> int:
     return int(current_app.config["POSTS_PER_PAGE"])
 
 
-def _held() -> bool:
-    """Whether what the current member posts now waits for a moderator (pre-moderation)."""
-    threshold = int(current_app.config["PREMODERATION_POSTS"])
-    return services.held_for_review(current_user, threshold)
-
-
 def _page_url(thread: Thread, page: int) -> str:
     path = url_for("threads.show", thread_id=thread.id, slug=thread.slug)
     return path if page == 1 else f"{path}?page={page}"
@@ -104,7 +98,6 @@ def new(slug: str) -> ResponseReturnValue:
             title=form.title.data,
             source=form.body.data,
             submission_key=form.submission.data or None,
-            held=_held(),
             kind=ThreadKind.QUESTION if question else ThreadKind.DISCUSSION,
             publish_at=question.publish_at if question else None,
         )
@@ -125,7 +118,6 @@ def reply(thread_id: int) -> ResponseReturnValue:
             author=current_user,
             source=form.body.data,
             submission_key=form.submission.data or None,
-            held=_held(),
         )
         return redirect(url_for("threads.permalink", post_id=post.id))
     quoted = _quoted_post(thread) if request.method == "GET" else None

@@ -20,6 +20,7 @@ from forum.moderation import restructure
 from forum.moderation.models import LogEntry, Report, ReportReason
 from forum.threads import services as threads
 from forum.threads.models import Post, PostRevision, PostStatus, Thread, ThreadStatus
+from forum.threads.visibility import is_public
 from tests.factories import make_board, make_post, make_thread, make_user
 
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
@@ -164,7 +165,7 @@ def test_a_merged_thread_leads_to_the_target_and_is_seen_by_nobody(ctx: Flask) -
     source = _fresh(source)
     assert source.merged_into_id == target.id
     assert source.status == ThreadStatus.WITHDRAWN
-    assert source.is_public(datetime.now(UTC)) is False
+    assert is_public(source, datetime.now(UTC)) is False
     response = ctx.test_client().get(f"/t/{source.id}/{source.slug}")
     assert response.status_code == 301
     assert response.headers["Location"] == f"/t/{target.id}"

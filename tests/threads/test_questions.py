@@ -22,6 +22,7 @@ from forum.moderation.models import LogEntry
 from forum.threads import scheduling
 from forum.threads import services as threads
 from forum.threads.models import Thread, ThreadKind
+from forum.threads.visibility import is_public
 from tests.factories import grant_board_role, log_in, make_board, make_thread, make_user
 from tests.paths import thread_address
 from tests.threads.test_queries import MAX_THREAD_PAGE_STATEMENTS, sql_statements
@@ -120,9 +121,9 @@ def test_a_question_that_has_appeared_is_not_taken_back(board, host):
 
 def test_publishing_now_makes_it_public_once(board, host):
     question = ask(board, host, publish_at=in_a_week())
-    assert not question.is_public(utcnow())
+    assert not is_public(question, utcnow())
     assert scheduling.publish_now(question, actor=host) is True
-    assert reloaded(question).is_public(utcnow())
+    assert is_public(reloaded(question), utcnow())
     assert scheduling.publish_now(reloaded(question), actor=host) is False
     [entry] = log_entries()
     assert entry.action == "publish_question"
@@ -343,5 +344,5 @@ def test_publishing_now_is_gated(app, board, host):
     assert as_user(app, make_user()).post(f"/t/{scheduled.id}/publish").status_code == 404
     assert app.test_client().post(f"/t/{scheduled.id}/publish").status_code == 302  # log in first
     assert as_user(app, host).post(f"/t/{scheduled.id}/publish", csrf=False).status_code == 400
-    assert not reloaded(scheduled).is_public(utcnow())
+    assert not is_public(reloaded(scheduled), utcnow())
     assert log_entries() == []

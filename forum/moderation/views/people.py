@@ -156,9 +156,8 @@ def log() -> ResponseReturnValue:
 
 def _log_scope(user: Any) -> set[int] | None:
     """Moderators everywhere read every entry; a board's moderators, that board's entries."""
-    if user.is_moderator:
-        return None
-    return {board_id for board_id, roles in user.board_roles.items() if "moderator" in roles}
+    boards = user.moderated_boards()
+    return None if boards is None else set(boards)
 
 
 # --- actions -------------------------------------------------------------------------------
