@@ -9,6 +9,7 @@ from functools import cache
 
 from flask import Flask
 
+from forum.audit import action_label
 from forum.permissions import TEMPLATE_PREDICATES
 
 
@@ -34,5 +35,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(TEMPLATE_PREDICATES, asset_url=asset_url)
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["action_label"] = action_label
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

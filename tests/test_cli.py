@@ -12,9 +12,9 @@ from flask import Flask
 
 from forum.accounts import services
 from forum.accounts.models import Role, User
+from forum.audit import LogEntry
 from forum.boards.models import Board
 from forum.db import db
-from forum.moderation.models import LogEntry
 from tests.factories import make_user
 
 ADMIN_PASSWORD = "a long admin passphrase"

@@ -11,9 +11,9 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 
+from forum import audit
 from forum.boards.models import Board
 from forum.db import db, utcnow
-from forum.moderation import log
 from forum.moderation.thread_actions import clean_reason
 
 
@@ -34,7 +34,7 @@ def _change(
     )
     changed = cast(sa.CursorResult[Any], result).rowcount > 0
     if changed:
-        log.record(
+        audit.record(
             actor, action, target_type="board", target_id=board.id, board_id=board.id, reason=reason
         )
     # Expires the loaded board too, so callers read what the database now holds.

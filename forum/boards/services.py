@@ -13,11 +13,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from forum import markup
+from forum import audit, markup
 from forum.boards.models import TITLE_MAX, Board
 from forum.db import db
 from forum.errors import ServiceError
-from forum.moderation import log
 
 # A copy of the KM4B series shipped inside the package (a user's clone has no ../shared).
 SERIES_FILE = "km4b_webinars.json"
@@ -153,7 +152,7 @@ def update_details(board: Board, actor: Any, **fields: Any) -> list[str]:
         setattr(board, name, fields[name])
     if "resources" in changed:
         board.resources_html = markup.render(board.resources) if board.resources.strip() else ""
-    log.record(
+    audit.record(
         actor,
         "edit_board",
         target_type="board",
@@ -211,7 +210,7 @@ def create_board(actor: Any, *, number: int, title: str | None = None, **details
     except IntegrityError:
         db.session.rollback()
         raise _taken(number) from None
-    log.record(
+    audit.record(
         actor,
         "create_board",
         target_type="board",
@@ -241,7 +240,7 @@ def set_title(board: Board, actor: Any, title: str | None) -> bool:
     if new == before:
         return False
     board.title = new
-    log.record(
+    audit.record(
         actor,
         "change_title" if before else "announce_title",
         target_type="board",

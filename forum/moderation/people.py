@@ -15,13 +15,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from forum import audit
 from forum.accounts import sessions
 from forum.accounts.models import Role, User
 from forum.accounts.services import PROFILE_FIELDS
 from forum.boards.models import Board, BoardRole, BoardRoleKind
 from forum.db import db, utcnow
 from forum.errors import ServiceError
-from forum.moderation import log
 
 REASON_MAX = 500
 SITE_ROLES = {"member": Role.MEMBER, "moderator": Role.MODERATOR, "admin": Role.ADMIN}
@@ -54,7 +54,7 @@ def set_site_role(actor: Any, user: User, role: Role, reason: str = "") -> bool:
         )
     previous = user.role
     user.role = role
-    log.record(
+    audit.record(
         actor,
         "change_role",
         target_type="user",
@@ -132,7 +132,7 @@ def _board_role(user: User, board: Board, kind: BoardRoleKind) -> int | None:
 def _log_board_role(
     actor: Any, action: str, user: User, board: Board, kind: BoardRoleKind, reason: str
 ) -> None:
-    log.record(
+    audit.record(
         actor,
         action,
         target_type="user",
@@ -228,7 +228,7 @@ def suspend(
     details = {"until": until.isoformat()}
     if previous is not None:
         details["previously_until"] = previous.isoformat()
-    log.record(
+    audit.record(
         actor, "suspend", target_type="user", target_id=user.id, reason=reason, details=details
     )
     db.session.commit()
@@ -243,7 +243,7 @@ def lift_suspension(actor: Any, user: User, reason: str = "", now: datetime | No
     until = user.suspended_until
     user.suspended_until, user.suspension_reason = None, ""
     details = {"until": until.isoformat()} if until else {}
-    log.record(
+    audit.record(
         actor,
         "lift_suspension",
         target_type="user",
@@ -263,7 +263,7 @@ def ban(actor: Any, user: User, reason: str) -> bool:
     user.is_active, user.ban_reason = False, reason
     # Deleted, not only refused while banned: an unban must not revive old cookies.
     sessions.forget_sessions(user.id)
-    log.record(actor, "ban", target_type="user", target_id=user.id, reason=reason)
+    audit.record(actor, "ban", target_type="user", target_id=user.id, reason=reason)
     db.session.commit()
     return True
 
@@ -274,7 +274,7 @@ def unban(actor: Any, user: User, reason: str = "") -> bool:
     if user.is_active:
         return False
     user.is_active, user.ban_reason = True, ""
-    log.record(actor, "unban", target_type="user", target_id=user.id, reason=reason)
+    audit.record(actor, "unban", target_type="user", target_id=user.id, reason=reason)
     db.session.commit()
     return True
 
@@ -293,7 +293,7 @@ def edit_profile(actor: Any, user: User, *, reason: str, **fields: str) -> bool:
     for name in changed:
         setattr(user, name, wanted[name])
     # Which fields, not their old text: the log keeps no copy of what was abusive.
-    log.record(
+    audit.record(
         actor,
         "edit_profile",
         target_type="user",

@@ -12,9 +12,9 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 
+from forum import audit
 from forum.accounts.models import User
 from forum.db import db
-from forum.moderation import log
 from forum.moderation.thread_actions import clean_reason
 from forum.threads.models import Post, PostStatus, Thread
 from forum.threads.services import refresh_author_counters, refresh_thread_counters
@@ -46,7 +46,7 @@ def _change(
         if recount:
             refresh_thread_counters(post.thread_id)
             refresh_author_counters([post.author_id])
-        log.record(
+        audit.record(
             actor,
             action,
             target_type="post",

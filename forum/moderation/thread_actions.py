@@ -12,10 +12,10 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 
+from forum import audit
 from forum.accounts.models import User
 from forum.db import db
 from forum.errors import ServiceError
-from forum.moderation import log
 from forum.threads.models import Thread, ThreadStatus
 
 REASON_MAX = 500
@@ -49,7 +49,7 @@ def _change(
     )
     changed = cast(sa.CursorResult[Any], result).rowcount > 0
     if changed:
-        log.record(
+        audit.record(
             actor,
             action,
             target_type="thread",

@@ -11,9 +11,9 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 
+from forum import audit
 from forum.db import db, utcnow
 from forum.errors import ServiceError
-from forum.moderation import log
 from forum.threads.models import Thread, ThreadKind
 
 
@@ -27,7 +27,7 @@ def is_scheduled(thread: Thread, now: datetime) -> bool:
 
 
 def _log(actor: Any, action: str, thread: Thread, before: datetime, after: datetime) -> None:
-    log.record(
+    audit.record(
         actor,
         action,
         target_type="thread",

@@ -17,10 +17,10 @@ from flask.testing import FlaskClient
 
 from forum.accounts import services as accounts
 from forum.accounts.models import Role, User
+from forum.audit import LogEntry
 from forum.boards.models import Board, BoardRoleKind
 from forum.db import db, utcnow
 from forum.moderation import people
-from forum.moderation.models import LogEntry
 from forum.threads.models import Post
 from tests.factories import PASSWORD, grant_board_role, log_in, make_board, make_thread, make_user
 

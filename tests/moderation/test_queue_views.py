@@ -14,9 +14,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from forum.accounts.models import Role, User
+from forum.audit import LogEntry
 from forum.db import db
 from forum.moderation import reports
-from forum.moderation.models import LogEntry, Report, ReportReason, ReportStatus
+from forum.moderation.models import Report, ReportReason, ReportStatus
 from forum.threads import services as threads
 from forum.threads.models import Post, PostStatus, Thread, ThreadStatus
 from tests.factories import (
