@@ -1,6 +1,6 @@
 """The moderation log: its table, its only writer, and how its actions read.
 
-It sits low in the house (it imports only forum.db), so every package that
+It sits low in the house (it imports only forum.db and forum.reasons), so every package that
 acts (boards, threads, accounts, moderation) records its actions here without importing a
 feature above it. Entries are added, never changed or removed. The log page's reads, which
 join every package's tables to name an entry's target, are forum.moderation.log_queries.
@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.db import Model, UTCDateTime, db, utcnow
+from forum.reasons import REASON_MAX, clean_reason
 
 SYSTEM = "system"  # the actor's name for a command run on the server
 
@@ -91,7 +92,7 @@ class LogEntry(Model):
     board_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("boards.id", ondelete="SET NULL"), index=True
     )
-    reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    reason: Mapped[str] = mapped_column(sa.String(REASON_MAX), default="")
     details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
@@ -117,7 +118,7 @@ def record(
         target_type=target_type,
         target_id=target_id,
         board_id=board_id,
-        reason=reason.strip()[:500],
+        reason=clean_reason(reason),
         details=details or {},
     )
     db.session.add(entry)

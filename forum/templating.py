@@ -1,4 +1,5 @@
-"""What every template can use: permission predicates, dates, fingerprinted asset URLs."""
+"""What every template can use: permission predicates, dates, fingerprinted asset URLs,
+the log's action labels and the reason's length (REASON_MAX, for `maxlength`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from flask import Flask
 
 from forum.audit import action_label
 from forum.permissions import TEMPLATE_PREDICATES
+from forum.reasons import REASON_MAX
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -32,7 +34,7 @@ def init_app(app: Flask) -> None:
             digest = hashlib.sha256(f.read()).hexdigest()[:12]
         return f"/static/{filename}?v={digest}"
 
-    app.jinja_env.globals.update(TEMPLATE_PREDICATES, asset_url=asset_url)
+    app.jinja_env.globals.update(TEMPLATE_PREDICATES, asset_url=asset_url, REASON_MAX=REASON_MAX)
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["action_label"] = action_label

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from forum import audit
 from forum.boards.models import Board
 from forum.db import db, utcnow
-from forum.moderation.thread_actions import clean_reason
+from forum.reasons import clean_reason
 
 
 def _change(

@@ -22,21 +22,12 @@ from forum.accounts.services import PROFILE_FIELDS
 from forum.boards.models import Board, BoardRole, BoardRoleKind
 from forum.db import db, utcnow
 from forum.errors import ServiceError
+from forum.reasons import clean_reason
 
-REASON_MAX = 500
 SITE_ROLES = {"member": Role.MEMBER, "moderator": Role.MODERATOR, "admin": Role.ADMIN}
 BOARD_ROLES = {"host": BoardRoleKind.HOST, "board-moderator": BoardRoleKind.MODERATOR}
 # The names `flask forum grant-role` and `revoke-role` accept.
 ROLE_NAMES = (*SITE_ROLES, *BOARD_ROLES)
-
-
-def _reason(reason: str, *, required: bool = False, field: str = "reason") -> str:
-    reason = (reason or "").strip()
-    if required and not reason:
-        raise ServiceError("Please give a reason: the person will read it.", field=field)
-    if len(reason) > REASON_MAX:
-        raise ServiceError(f"Use at most {REASON_MAX} characters.", field=field)
-    return reason
 
 
 # --- site roles ----------------------------------------------------------------------------
@@ -44,7 +35,7 @@ def _reason(reason: str, *, required: bool = False, field: str = "reason") -> st
 
 def set_site_role(actor: Any, user: User, role: Role, reason: str = "") -> bool:
     """Make `user` a member, moderator or administrator; never demote the last administrator."""
-    reason = _reason(reason)
+    reason = clean_reason(reason)
     if user.role == role:
         return False
     if user.role == Role.ADMIN and not _other_admins(user):
@@ -86,7 +77,7 @@ def grant_board_role(
     actor: Any, user: User, board: Board, kind: BoardRoleKind, reason: str = ""
 ) -> bool:
     """Make `user` a host or moderator of `board` (a board may have several of each)."""
-    reason = _reason(reason)
+    reason = clean_reason(reason)
     if _board_role(user, board, kind) is not None:
         return False
     db.session.add(
@@ -108,7 +99,7 @@ def revoke_board_role(
     actor: Any, user: User, board: Board, kind: BoardRoleKind, reason: str = ""
 ) -> bool:
     """Take the host or board moderator role on `board` away from `user`."""
-    reason = _reason(reason)
+    reason = clean_reason(reason)
     removed = db.session.execute(
         sa.delete(BoardRole).where(
             BoardRole.board_id == board.id, BoardRole.user_id == user.id, BoardRole.role == kind
@@ -218,7 +209,7 @@ def suspend(
     actor: Any, user: User, *, until: datetime, reason: str, now: datetime | None = None
 ) -> bool:
     """Stop `user` posting, replying, editing and reporting until `until`; they still read."""
-    reason = _reason(reason, required=True)
+    reason = clean_reason(reason, required=True)
     if until <= (now or utcnow()):
         raise ServiceError("Choose an end in the future.", field="until")
     if user.suspended_until == until and user.suspension_reason == reason:
@@ -237,7 +228,7 @@ def suspend(
 
 def lift_suspension(actor: Any, user: User, reason: str = "", now: datetime | None = None) -> bool:
     """End the suspension of `user` now."""
-    reason = _reason(reason)
+    reason = clean_reason(reason)
     if not user.is_suspended(now or utcnow()):
         return False
     until = user.suspended_until
@@ -257,7 +248,7 @@ def lift_suspension(actor: Any, user: User, reason: str = "", now: datetime | No
 
 def ban(actor: Any, user: User, reason: str) -> bool:
     """Close the account: it can no longer log in and its open sessions end; its posts stay."""
-    reason = _reason(reason, required=True)
+    reason = clean_reason(reason, required=True)
     if not user.is_active:
         return False
     user.is_active, user.ban_reason = False, reason
@@ -270,7 +261,7 @@ def ban(actor: Any, user: User, reason: str) -> bool:
 
 def unban(actor: Any, user: User, reason: str = "") -> bool:
     """Let `user` log in again."""
-    reason = _reason(reason)
+    reason = clean_reason(reason)
     if user.is_active:
         return False
     user.is_active, user.ban_reason = True, ""
@@ -285,7 +276,7 @@ def unban(actor: Any, user: User, reason: str = "") -> bool:
 def edit_profile(actor: Any, user: User, *, reason: str, **fields: str) -> bool:
     """Clear or replace what `user` shows on their public profile (an abusive bio, name,
     organisation...). Never their email or password: those stay the account holder's."""
-    reason = _reason(reason, required=True)
+    reason = clean_reason(reason, required=True)
     wanted = {name: (fields[name] or "").strip() for name in PROFILE_FIELDS if name in fields}
     changed = sorted(name for name, value in wanted.items() if getattr(user, name) != value)
     if not changed:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from forum import audit
 from forum.accounts.models import User
 from forum.db import db
-from forum.moderation.thread_actions import clean_reason
+from forum.reasons import clean_reason
 from forum.threads.models import Post, PostStatus, Thread
 from forum.threads.services import refresh_author_counters, refresh_thread_counters
 

@@ -18,8 +18,8 @@ from forum.accounts.models import User
 from forum.audit import record
 from forum.db import db
 from forum.moderation.models import Report, ReportStatus
-from forum.moderation.thread_actions import clean_reason
 from forum.permissions import can_approve_accounts
+from forum.reasons import clean_reason
 from forum.threads.models import Post, PostStatus, Thread, ThreadStatus
 from forum.threads.services import refresh_author_counters, refresh_thread_counters
 

@@ -23,7 +23,7 @@ from forum.errors import ServiceError
 from forum.moderation.models import Report, ReportReason, ReportStatus
 from forum.moderation.post_actions import hide_post
 from forum.moderation.queues import QUEUE_PAGE, board_scope, in_scope
-from forum.moderation.thread_actions import REASON_MAX
+from forum.reasons import REASON_MAX
 from forum.threads.models import Post, PostStatus, Thread
 
 COMMENT_MAX = 1000

@@ -18,7 +18,7 @@ from forum.accounts.models import User
 from forum.boards.models import Board
 from forum.db import db
 from forum.errors import ServiceError
-from forum.moderation.thread_actions import clean_reason
+from forum.reasons import clean_reason
 from forum.slugs import slugify
 from forum.threads.models import Post, Thread, ThreadKind, ThreadStatus
 from forum.threads.services import refresh_author_counters, refresh_thread_counters

@@ -15,20 +15,8 @@ import sqlalchemy as sa
 from forum import audit
 from forum.accounts.models import User
 from forum.db import db
-from forum.errors import ServiceError
+from forum.reasons import clean_reason
 from forum.threads.models import Thread, ThreadStatus
-
-REASON_MAX = 500
-
-
-def clean_reason(reason: str | None, *, required: bool = False) -> str:
-    """Return the reason without surrounding spaces; refuse one that is missing or too long."""
-    text = (reason or "").strip()
-    if required and not text:
-        raise ServiceError("Please give a reason.", field="reason")
-    if len(text) > REASON_MAX:
-        raise ServiceError(f"A reason has at most {REASON_MAX} characters.", field="reason")
-    return text
 
 
 def _change(
