@@ -187,6 +187,12 @@ def can_edit_board(user: Any, board: Board, now: datetime | None = None) -> bool
     return in_good_standing(user, now) and curates(user, board.id, now)
 
 
+def can_schedule_question(user: Any, board: Board, now: datetime | None = None) -> bool:
+    """Change when a question on the board appears, or publish it now: the webinar's hosts
+    and moderators, in good standing (the thread page's forms and their endpoints ask this)."""
+    return in_good_standing(user, now) and curates(user, board.id, now)
+
+
 def can_create_board(user: Any) -> bool:
     """Add a webinar to the series: administrators only. The series is the organisers'
     programme, not a matter of moderating discussion."""
