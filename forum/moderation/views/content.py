@@ -18,7 +18,7 @@ from flask_wtf import FlaskForm
 from forum.errors import ServiceError
 from forum.forms import ForumForm, form_status, show_service_error
 from forum.moderation import post_actions, revisions, thread_actions
-from forum.moderation.views import bp
+from forum.moderation.views.blueprint import bp
 from forum.permissions import (
     can_curate_thread,
     can_delete_post,

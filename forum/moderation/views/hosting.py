@@ -14,7 +14,7 @@ from forum.boards.forms import in_zone, offered_zone
 from forum.db import utcnow
 from forum.errors import ServiceError
 from forum.forms import form_status, show_service_error
-from forum.moderation.views import bp
+from forum.moderation.views.blueprint import bp
 from forum.permissions import can_schedule_question, require
 from forum.threads import scheduling
 from forum.threads.forms import RescheduleForm

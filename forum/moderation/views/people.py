@@ -31,7 +31,7 @@ from forum.moderation.people_forms import (
     SiteRoleForm,
     SuspendForm,
 )
-from forum.moderation.views import bp
+from forum.moderation.views.blueprint import bp
 from forum.pagination import Pagination, page_arg
 from forum.permissions import (
     can_approve_accounts,

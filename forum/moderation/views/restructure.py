@@ -21,7 +21,7 @@ from forum.db import db
 from forum.errors import ServiceError
 from forum.forms import ForumForm, form_status, show_service_error, strip
 from forum.moderation import restructure
-from forum.moderation.views import bp
+from forum.moderation.views.blueprint import bp
 from forum.permissions import (
     can_merge_threads,
     can_moderate_thread,
