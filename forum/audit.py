@@ -9,13 +9,16 @@ join every package's tables to name an entry's target, are forum.moderation.log_
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.db import Model, UTCDateTime, db, utcnow
 from forum.reasons import REASON_MAX, clean_reason
+
+if TYPE_CHECKING:
+    from forum.accounts.models import User
 
 SYSTEM = "system"  # the actor's name for a command run on the server
 
@@ -98,7 +101,7 @@ class LogEntry(Model):
 
 
 def record(
-    actor: Any,
+    actor: User | None,
     action: str,
     *,
     target_type: str,

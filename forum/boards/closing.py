@@ -7,7 +7,7 @@ two moderators at once change it once), and only a change writes its log entry.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import sqlalchemy as sa
 
@@ -16,9 +16,12 @@ from forum.boards.models import Board
 from forum.db import db, utcnow
 from forum.reasons import clean_reason
 
+if TYPE_CHECKING:
+    from forum.accounts.models import User
+
 
 def _change(
-    actor: Any,
+    actor: User | None,
     board: Board,
     action: str,
     *,
@@ -42,7 +45,7 @@ def _change(
     return changed
 
 
-def close_board(actor: Any, board: Board, reason: str = "") -> bool:
+def close_board(actor: User | None, board: Board, reason: str = "") -> bool:
     """Stop new threads, replies and questions on the board; return whether it changed."""
     reason = clean_reason(reason)
     return _change(
@@ -55,7 +58,7 @@ def close_board(actor: Any, board: Board, reason: str = "") -> bool:
     )
 
 
-def reopen_board(actor: Any, board: Board, reason: str = "") -> bool:
+def reopen_board(actor: User | None, board: Board, reason: str = "") -> bool:
     """Open the board to new threads and replies again; return whether it changed."""
     reason = clean_reason(reason)
     return _change(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,6 +17,9 @@ from forum import audit, markup
 from forum.boards.models import TITLE_MAX, Board
 from forum.db import db
 from forum.errors import ServiceError
+
+if TYPE_CHECKING:
+    from forum.accounts.models import User
 
 # A copy of the KM4B series shipped inside the package (a user's clone has no ../shared).
 SERIES_FILE = "km4b_webinars.json"
@@ -134,7 +137,7 @@ def _check(fields: dict[str, Any]) -> None:
         raise ValueError("starts_at must be timezone-aware")
 
 
-def update_details(board: Board, actor: Any, **fields: Any) -> list[str]:
+def update_details(board: Board, actor: User | None, **fields: Any) -> list[str]:
     """Change the webinar's details given (those named in EDITABLE) and log the change.
 
     Return the names of the fields that changed (none: nothing written, nothing logged).
@@ -183,7 +186,9 @@ def clean_title(title: str | None) -> str | None:
     return text or None
 
 
-def create_board(actor: Any, *, number: int, title: str | None = None, **details: Any) -> Board:
+def create_board(
+    actor: User | None, *, number: int, title: str | None = None, **details: Any
+) -> Board:
     """Add the board of webinar `number` (slug webinar-<number>) and log it.
 
     `title` empty or None: to be announced. `details` are those update_details() takes.
@@ -231,7 +236,7 @@ def _taken(number: int) -> ServiceError:
     )
 
 
-def set_title(board: Board, actor: Any, title: str | None) -> bool:
+def set_title(board: Board, actor: User | None, title: str | None) -> bool:
     """Announce the webinar's title, or change it; return whether it changed (and was logged)."""
     new = clean_title(title)
     if new is None:

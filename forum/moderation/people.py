@@ -10,7 +10,6 @@ administrator) live here.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -33,7 +32,7 @@ ROLE_NAMES = (*SITE_ROLES, *BOARD_ROLES)
 # --- site roles ----------------------------------------------------------------------------
 
 
-def set_site_role(actor: Any, user: User, role: Role, reason: str = "") -> bool:
+def set_site_role(actor: User | None, user: User, role: Role, reason: str = "") -> bool:
     """Make `user` a member, moderator or administrator; never demote the last administrator."""
     reason = clean_reason(reason)
     if user.role == role:
@@ -74,7 +73,7 @@ def _other_admins(user: User) -> int:
 
 
 def grant_board_role(
-    actor: Any, user: User, board: Board, kind: BoardRoleKind, reason: str = ""
+    actor: User | None, user: User, board: Board, kind: BoardRoleKind, reason: str = ""
 ) -> bool:
     """Make `user` a host or moderator of `board` (a board may have several of each)."""
     reason = clean_reason(reason)
@@ -96,7 +95,7 @@ def grant_board_role(
 
 
 def revoke_board_role(
-    actor: Any, user: User, board: Board, kind: BoardRoleKind, reason: str = ""
+    actor: User | None, user: User, board: Board, kind: BoardRoleKind, reason: str = ""
 ) -> bool:
     """Take the host or board moderator role on `board` away from `user`."""
     reason = clean_reason(reason)
@@ -121,7 +120,7 @@ def _board_role(user: User, board: Board, kind: BoardRoleKind) -> int | None:
 
 
 def _log_board_role(
-    actor: Any, action: str, user: User, board: Board, kind: BoardRoleKind, reason: str
+    actor: User | None, action: str, user: User, board: Board, kind: BoardRoleKind, reason: str
 ) -> None:
     audit.record(
         actor,
@@ -137,7 +136,9 @@ def _log_board_role(
 # --- any role by name (the commands) -------------------------------------------------------
 
 
-def grant(actor: Any, user: User, role: str, board: Board | None = None, reason: str = "") -> bool:
+def grant(
+    actor: User | None, user: User, role: str, board: Board | None = None, reason: str = ""
+) -> bool:
     """Give `user` the role named `role` (see ROLE_NAMES); host and board-moderator need a board."""
     if role in SITE_ROLES:
         _no_board(role, board)
@@ -146,7 +147,9 @@ def grant(actor: Any, user: User, role: str, board: Board | None = None, reason:
     return grant_board_role(actor, user, _need_board(role, board), kind, reason)
 
 
-def revoke(actor: Any, user: User, role: str, board: Board | None = None, reason: str = "") -> bool:
+def revoke(
+    actor: User | None, user: User, role: str, board: Board | None = None, reason: str = ""
+) -> bool:
     """Take the role named `role` from `user`: a moderator or administrator becomes a member."""
     if role == "member":
         raise ServiceError("Everyone is a member: grant another role instead.", field="role")
@@ -159,12 +162,16 @@ def revoke(actor: Any, user: User, role: str, board: Board | None = None, reason
     return revoke_board_role(actor, user, _need_board(role, board), kind, reason)
 
 
-def grant_by_name(actor: Any, username: str, role: str, board_slug: str | None = None) -> bool:
+def grant_by_name(
+    actor: User | None, username: str, role: str, board_slug: str | None = None
+) -> bool:
     """Find the account and board by name, then grant (for `flask forum grant-role`)."""
     return grant(actor, _user_named(username), role, _board_named(board_slug))
 
 
-def revoke_by_name(actor: Any, username: str, role: str, board_slug: str | None = None) -> bool:
+def revoke_by_name(
+    actor: User | None, username: str, role: str, board_slug: str | None = None
+) -> bool:
     """Find the account and board by name, then revoke (for `flask forum revoke-role`)."""
     return revoke(actor, _user_named(username), role, _board_named(board_slug))
 
@@ -206,7 +213,7 @@ def _board_named(slug: str | None) -> Board | None:
 
 
 def suspend(
-    actor: Any, user: User, *, until: datetime, reason: str, now: datetime | None = None
+    actor: User | None, user: User, *, until: datetime, reason: str, now: datetime | None = None
 ) -> bool:
     """Stop `user` posting, replying, editing and reporting until `until`; they still read."""
     reason = clean_reason(reason, required=True)
@@ -226,7 +233,9 @@ def suspend(
     return True
 
 
-def lift_suspension(actor: Any, user: User, reason: str = "", now: datetime | None = None) -> bool:
+def lift_suspension(
+    actor: User | None, user: User, reason: str = "", now: datetime | None = None
+) -> bool:
     """End the suspension of `user` now."""
     reason = clean_reason(reason)
     if not user.is_suspended(now or utcnow()):
@@ -246,7 +255,7 @@ def lift_suspension(actor: Any, user: User, reason: str = "", now: datetime | No
     return True
 
 
-def ban(actor: Any, user: User, reason: str) -> bool:
+def ban(actor: User | None, user: User, reason: str) -> bool:
     """Close the account: it can no longer log in and its open sessions end; its posts stay."""
     reason = clean_reason(reason, required=True)
     if not user.is_active:
@@ -259,7 +268,7 @@ def ban(actor: Any, user: User, reason: str) -> bool:
     return True
 
 
-def unban(actor: Any, user: User, reason: str = "") -> bool:
+def unban(actor: User | None, user: User, reason: str = "") -> bool:
     """Let `user` log in again."""
     reason = clean_reason(reason)
     if user.is_active:
@@ -273,7 +282,7 @@ def unban(actor: Any, user: User, reason: str = "") -> bool:
 # --- profiles ------------------------------------------------------------------------------
 
 
-def edit_profile(actor: Any, user: User, *, reason: str, **fields: str) -> bool:
+def edit_profile(actor: User | None, user: User, *, reason: str, **fields: str) -> bool:
     """Clear or replace what `user` shows on their public profile (an abusive bio, name,
     organisation...). Never their email or password: those stay the account holder's."""
     reason = clean_reason(reason, required=True)

@@ -7,7 +7,7 @@ Until `publish_at` only the board's hosts and moderators see the question
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import sqlalchemy as sa
 
@@ -15,6 +15,9 @@ from forum import audit
 from forum.db import db, utcnow
 from forum.errors import ServiceError
 from forum.threads.models import Thread, ThreadKind
+
+if TYPE_CHECKING:
+    from forum.accounts.models import User
 
 
 def is_scheduled(thread: Thread, now: datetime) -> bool:
@@ -26,7 +29,9 @@ def is_scheduled(thread: Thread, now: datetime) -> bool:
     )
 
 
-def _log(actor: Any, action: str, thread: Thread, before: datetime, after: datetime) -> None:
+def _log(
+    actor: User | None, action: str, thread: Thread, before: datetime, after: datetime
+) -> None:
     audit.record(
         actor,
         action,
@@ -58,7 +63,7 @@ def _move(thread: Thread, publish_at: datetime, now: datetime) -> bool:
 
 
 def reschedule(
-    thread: Thread, *, actor: Any, publish_at: datetime, now: datetime | None = None
+    thread: Thread, *, actor: User | None, publish_at: datetime, now: datetime | None = None
 ) -> bool:
     """Make a scheduled question appear at `publish_at` (a future time) instead.
 
@@ -83,7 +88,7 @@ def reschedule(
     return True
 
 
-def publish_now(thread: Thread, *, actor: Any, now: datetime | None = None) -> bool:
+def publish_now(thread: Thread, *, actor: User | None, now: datetime | None = None) -> bool:
     """Let every reader see a scheduled question from now on; False if it already appeared."""
     now = now or utcnow()
     before = thread.publish_at

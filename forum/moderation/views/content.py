@@ -8,7 +8,7 @@ reason or deserve a second thought also answer GET with a page holding the form.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import flash, redirect, render_template
 from flask.typing import ResponseReturnValue
@@ -30,6 +30,9 @@ from forum.permissions import (
 from forum.reasons import reason_field
 from forum.threads.models import Post, Thread
 from forum.threads.queries import post_or_404, thread_or_404
+
+if TYPE_CHECKING:
+    from forum.permissions import Actor
 
 
 class LockForm(ForumForm):
@@ -76,7 +79,7 @@ def _on_post(
     return _report(verb(current_user, post), done, unchanged, f"/p/{post_id}")
 
 
-def _moderates(user: Any, post: Post, thread: Thread) -> bool:
+def _moderates(user: Actor, post: Post, thread: Thread) -> bool:
     return can_moderate_thread(user, thread)
 
 
