@@ -141,8 +141,18 @@ def tick() -> None:
     help="Password of every generated account.",
 )
 def generate_command(users: int, thread_count: int, posts: int, seed: int, password: str) -> None:
-    """Fill the database with realistic KM4B-like content (for benchmarks and demos)."""
-    from forum.generator import generate
+    """Fill the database with realistic KM4B-like content (for benchmarks and demos).
+
+    The generator is benchmark tooling (bench/generator.py), not part of the installed
+    package: this command runs from a checkout of the repository.
+    """
+    try:
+        from bench.generator import generate
+    except ImportError:
+        raise click.ClickException(
+            "The generator lives in bench/, which is not installed with the forum: "
+            "run this command from a checkout of the repository."
+        ) from None
 
     try:
         made = generate(

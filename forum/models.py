@@ -2,8 +2,9 @@
 dump and load) always knows all tables."""
 
 from forum.accounts.models import User
+from forum.audit import LogEntry
 from forum.boards.models import Board, BoardRole
-from forum.moderation.models import LogEntry, Report
+from forum.moderation.models import Report
 from forum.threads.models import Post, PostRevision, Thread
 
 __all__ = ["Board", "BoardRole", "LogEntry", "Post", "PostRevision", "Report", "Thread", "User"]

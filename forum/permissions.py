@@ -21,7 +21,7 @@ locked out of them.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from flask import abort
 
@@ -35,8 +35,14 @@ from forum.standing import signed_in as _signed_in
 from forum.threads import visibility
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from forum.accounts.models import Guest, User
     from forum.boards.models import Board
     from forum.threads.models import Post, Thread
+
+    # Whoever acts or reads: an account, or the visitor who has not logged in.
+    Actor: TypeAlias = User | Guest
 
 
 # --- seeing ------------------------------------------------------------------------------
@@ -51,18 +57,18 @@ can_read_status_reason = visibility.can_read_status_reason
 # --- writing -----------------------------------------------------------------------------
 
 
-def can_create_thread(user: Any, board: Board) -> bool:
+def can_create_thread(user: Actor, board: Board) -> bool:
     """Members start threads, unless the board is closed (read-only) to everyone."""
     return in_good_standing(user) and not board.is_closed
 
 
-def can_post_question(user: Any, board: Board, now: datetime | None = None) -> bool:
+def can_post_question(user: Actor, board: Board, now: datetime | None = None) -> bool:
     """Discussion questions come from the webinar's hosts (and its moderators); none, and
     none scheduled, once the board is closed."""
     return in_good_standing(user, now) and curates(user, board.id, now) and not board.is_closed
 
 
-def can_reply(user: Any, thread: Thread, now: datetime | None = None) -> bool:
+def can_reply(user: Actor, thread: Thread, now: datetime | None = None) -> bool:
     """A closed board is read-only for everyone (moderators still moderate): to post there,
     reopen it, which the log records. Needs the thread's board loaded (thread_or_404 does)."""
     if not in_good_standing(user, now) or thread.status != "visible" or thread.board.is_closed:
@@ -70,7 +76,7 @@ def can_reply(user: Any, thread: Thread, now: datetime | None = None) -> bool:
     return not thread.is_locked or curates(user, thread.board_id, now)
 
 
-def can_quote_post(user: Any, post: Post, thread: Thread, now: datetime | None = None) -> bool:
+def can_quote_post(user: Actor, post: Post, thread: Thread, now: datetime | None = None) -> bool:
     """Quote a post in a reply: only published text the reader may read. A moderator reads
     hidden, deleted and pending posts but may not quote them: a quote would publish again,
     in a public reply, what was removed or never approved."""
@@ -81,7 +87,7 @@ def can_quote_post(user: Any, post: Post, thread: Thread, now: datetime | None =
     )
 
 
-def can_edit_post(user: Any, post: Post, thread: Thread, now: datetime | None = None) -> bool:
+def can_edit_post(user: Actor, post: Post, thread: Thread, now: datetime | None = None) -> bool:
     if not in_good_standing(user, now):
         return False
     if moderates(user, thread.board_id, now):
@@ -94,7 +100,7 @@ def can_edit_post(user: Any, post: Post, thread: Thread, now: datetime | None = 
     )
 
 
-def can_delete_post(user: Any, post: Post, thread: Thread) -> bool:
+def can_delete_post(user: Actor, post: Post, thread: Thread) -> bool:
     """Authors delete their own replies (softly); a first post goes with its thread."""
     return (
         in_good_standing(user)
@@ -105,7 +111,7 @@ def can_delete_post(user: Any, post: Post, thread: Thread) -> bool:
     )
 
 
-def can_withdraw_thread(user: Any, thread: Thread) -> bool:
+def can_withdraw_thread(user: Actor, thread: Thread) -> bool:
     """An author may take back their thread while nobody has replied to it."""
     return (
         in_good_standing(user)
@@ -115,11 +121,11 @@ def can_withdraw_thread(user: Any, thread: Thread) -> bool:
     )
 
 
-def can_report_post(user: Any, post: Post) -> bool:
+def can_report_post(user: Actor, post: Post) -> bool:
     return in_good_standing(user) and post.author_id != user.id and post.status == "published"
 
 
-def can_edit_profile(user: Any, profile: Any) -> bool:
+def can_edit_profile(user: Actor, profile: Actor) -> bool:
     """Edit one's own profile (the settings page, which always edits the signed-in account).
 
     Moderators change someone else's through can_moderate_profile."""
@@ -129,46 +135,54 @@ def can_edit_profile(user: Any, profile: Any) -> bool:
 # --- curating and moderating -------------------------------------------------------------
 
 
-def can_curate_thread(user: Any, thread: Thread, now: datetime | None = None) -> bool:
+def can_curate_thread(user: Actor, thread: Thread, now: datetime | None = None) -> bool:
     """Pin, lock and highlight: moderators, and hosts within their own board."""
     return curates(user, thread.board_id, now)
 
 
-def can_edit_board(user: Any, board: Board, now: datetime | None = None) -> bool:
+def can_edit_board(user: Actor, board: Board, now: datetime | None = None) -> bool:
     """Edit the webinar's details: its hosts, and moderators (suspended ones may not edit)."""
     return in_good_standing(user, now) and curates(user, board.id, now)
 
 
-def can_create_board(user: Any) -> bool:
+def can_schedule_question(user: Actor, board: Board, now: datetime | None = None) -> bool:
+    """Change when a question on the board appears, or publish it now: the webinar's hosts
+    and moderators, in good standing (the thread page's forms and their endpoints ask this)."""
+    return in_good_standing(user, now) and curates(user, board.id, now)
+
+
+def can_create_board(user: Actor) -> bool:
     """Add a webinar to the series: administrators only. The series is the organisers'
     programme, not a matter of moderating discussion."""
     return in_good_standing(user) and user.is_admin
 
 
-def can_set_board_title(user: Any, board: Board) -> bool:
+def can_set_board_title(user: Actor, board: Board) -> bool:
     """Announce or change a webinar's title: administrators only. The title names the board
     everywhere (lists, links, the log); hosts edit the rest of their webinar's details."""
     return in_good_standing(user) and user.is_admin
 
 
-def can_close_board(user: Any, board: Board) -> bool:
+def can_close_board(user: Actor, board: Board) -> bool:
     """Close a board to new threads and replies, or reopen it: moderators everywhere and
     administrators, as locking a thread at the scale of a board (logged, and undone by
     reopening). Not a board's own moderators or hosts: closing ends everyone's discussion."""
     return in_good_standing(user) and user.is_moderator
 
 
-def can_moderate_thread(user: Any, thread: Thread, now: datetime | None = None) -> bool:
+def can_moderate_thread(user: Actor, thread: Thread, now: datetime | None = None) -> bool:
     """Hide or restore a thread or its posts, split it, read earlier versions of posts."""
     return moderates(user, thread.board_id, now)
 
 
-def can_move_thread(user: Any, thread: Thread, target: Board, now: datetime | None = None) -> bool:
+def can_move_thread(
+    user: Actor, thread: Thread, target: Board, now: datetime | None = None
+) -> bool:
     return moderates(user, thread.board_id, now) and moderates(user, target.id, now)
 
 
 def can_merge_threads(
-    user: Any, source: Thread, target: Thread, now: datetime | None = None
+    user: Actor, source: Thread, target: Thread, now: datetime | None = None
 ) -> bool:
     return (
         source.id != target.id
@@ -177,25 +191,25 @@ def can_merge_threads(
     )
 
 
-def can_mark_insight(user: Any, post: Post, thread: Thread, now: datetime | None = None) -> bool:
+def can_mark_insight(user: Actor, post: Post, thread: Thread, now: datetime | None = None) -> bool:
     """Key insights are picked by the board's moderators and the webinar's hosts."""
     return post.status == "published" and curates(user, thread.board_id, now)
 
 
-def can_review_queues(user: Any, now: datetime | None = None) -> bool:
+def can_review_queues(user: Actor, now: datetime | None = None) -> bool:
     """Reports, posts awaiting approval and new accounts: moderators, everywhere or of a board."""
     return on_duty(user, now) and user.moderated_boards() != frozenset()
 
 
-def can_approve_accounts(user: Any, now: datetime | None = None) -> bool:
+def can_approve_accounts(user: Actor, now: datetime | None = None) -> bool:
     return on_duty(user, now) and user.is_moderator
 
 
-def can_read_log(user: Any, now: datetime | None = None) -> bool:
+def can_read_log(user: Actor, now: datetime | None = None) -> bool:
     return can_review_queues(user, now)
 
 
-def can_sanction(user: Any, target: Any, now: datetime | None = None) -> bool:
+def can_sanction(user: Actor, target: Actor, now: datetime | None = None) -> bool:
     """Moderators sanction members; only administrators sanction moderators; nobody
     sanctions an administrator (or themselves)."""
     if not on_duty(user, now) or user.id == target.id or target.is_admin:
@@ -205,14 +219,14 @@ def can_sanction(user: Any, target: Any, now: datetime | None = None) -> bool:
     return bool(user.is_moderator)
 
 
-def can_moderate_profile(user: Any, profile: Any, now: datetime | None = None) -> bool:
+def can_moderate_profile(user: Actor, profile: Actor, now: datetime | None = None) -> bool:
     """Clear or replace what someone else shows on their profile (an abusive bio or name):
     whoever may sanction them, so never an administrator's, nor one's own (that is
     can_edit_profile)."""
     return can_sanction(user, profile, now)
 
 
-def can_manage_roles(user: Any) -> bool:
+def can_manage_roles(user: Actor) -> bool:
     """Administrators; a suspended one too (see the module's docstring)."""
     return _signed_in(user) and user.is_admin
 

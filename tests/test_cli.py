@@ -1,7 +1,8 @@
-"""`flask forum create-admin`: the first administrator, made from the command line."""
+"""`flask forum ...` commands: create-admin (the first administrator), add-webinar, generate."""
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -12,9 +13,10 @@ from flask import Flask
 
 from forum.accounts import services
 from forum.accounts.models import Role, User
+from forum.audit import LogEntry
 from forum.boards.models import Board
 from forum.db import db
-from forum.moderation.models import LogEntry
+from forum.threads.models import Post
 from tests.factories import make_user
 
 ADMIN_PASSWORD = "a long admin passphrase"
@@ -231,3 +233,26 @@ def test_add_webinar_refused_by_the_service_fails_with_its_message(app, args, me
     assert result.exit_code == 1
     assert message in result.output
     assert webinars(app) == []
+
+
+# --- generate (benchmark data; the generator lives in bench/) ------------------------------
+
+
+def test_generate_fills_the_forum_from_a_checkout(app):
+    result = app.test_cli_runner().invoke(
+        args=["forum", "generate", "--users", "3", "--threads", "4", "--posts", "9"],
+        env={"FORUM_GENERATED_PASSWORD": "generated pw 1"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "Generated 3 users, 4 threads, 9 posts." in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Post)) == 9
+
+
+def test_generate_without_bench_says_it_needs_a_checkout(app, monkeypatch):
+    monkeypatch.setitem(sys.modules, "bench.generator", None)  # as in an installed wheel
+    result = app.test_cli_runner().invoke(
+        args=["forum", "generate"], env={"FORUM_GENERATED_PASSWORD": "generated pw 1"}
+    )
+    assert result.exit_code == 1
+    assert "run this command from a checkout of the repository" in result.output

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Flask
 
+from bench.generator import generate
 from forum.accounts.models import User
 from forum.boards.models import Board
 from forum.db import db
-from forum.generator import generate
 from forum.threads.models import Post, Thread
 from tests.factories import log_in, make_user
 from tests.paths import board_address, thread_address

@@ -88,6 +88,7 @@ from forum.permissions import (
     can_report_post,
     can_review_queues,
     can_sanction,
+    can_schedule_question,
     can_see_post,
     can_see_thread,
     can_set_board_title,
@@ -219,6 +220,7 @@ moderate_post               deleted    n    n    n    n    n    n    n    Y    n
 create_thread               any        n    n    n    Y    Y    Y    Y    Y    Y    Y    Y
 post_question               any        n    n    n    n    n    Y    n    Y    n    Y    Y
 edit_board                  any        n    n    n    n    n    Y    n    Y    n    Y    Y
+schedule_question           any        n    n    n    n    n    Y    n    Y    n    Y    Y
 create_board                any        n    n    n    n    n    n    n    n    n    n    Y
 set_board_title             any        n    n    n    n    n    n    n    n    n    n    Y
 close_board                 any        n    n    n    n    n    n    n    n    n    Y    Y
@@ -362,6 +364,7 @@ moderate_post               deleted    n    n    n    n
 create_thread               any        n    n    n    n
 post_question               any        n    n    n    n
 edit_board                  any        n    n    n    n
+schedule_question           any        n    n    n    n
 create_board                any        n    n    n    n
 set_board_title             any        n    n    n    n
 close_board                 any        n    n    n    n
@@ -616,6 +619,10 @@ ACTIONS: dict[str, tuple[Callable[..., bool], Callable[[Any, str], str]]] = {
     "create_thread": (can_create_thread, _on_site(lambda user: can_create_thread(user, _board()))),
     "post_question": (can_post_question, _on_site(lambda user: can_post_question(user, _board()))),
     "edit_board": (can_edit_board, _on_site(lambda user: can_edit_board(user, _board()))),
+    "schedule_question": (
+        can_schedule_question,
+        _on_site(lambda user: can_schedule_question(user, _board(), None)),
+    ),
     "create_board": (can_create_board, _on_site(can_create_board)),
     "set_board_title": (
         can_set_board_title,
@@ -700,7 +707,7 @@ def test_the_matrix_has_a_column_per_role_and_a_row_per_action_and_state() -> No
     for action in ACTIONS:
         states = tuple(state for name, state in MATRIX if name == action)
         assert states in (THREAD_STATES, POST_STATES, ("open",), ("any",)), (action, states)
-    assert len(CASES) == len(MATRIX) * len(ROLES) == 119 * 15
+    assert len(CASES) == len(MATRIX) * len(ROLES) == 120 * 15
 
 
 def test_every_template_predicate_appears_in_the_matrix() -> None:
@@ -762,6 +769,7 @@ WRITES = [
     ("create_thread", "any"),
     ("post_question", "any"),
     ("edit_board", "any"),
+    ("schedule_question", "any"),
     ("create_board", "any"),
     ("set_board_title", "any"),
     ("close_board", "any"),

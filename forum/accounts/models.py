@@ -11,6 +11,7 @@ from flask_login import AnonymousUserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.db import Model, UTCDateTime, enum_type, utcnow
+from forum.reasons import REASON_MAX
 
 USERNAME_MAX = 30
 DISPLAY_NAME_MAX = 60
@@ -49,11 +50,13 @@ class User(Model):
     )
     # False once banned: the account can no longer log in; its posts stay.
     is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
-    ban_reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    ban_reason: Mapped[str] = mapped_column(sa.String(REASON_MAX), default="", server_default="")
     # False while a moderator has yet to approve the account (registration in approval mode).
     is_approved: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    suspension_reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    suspension_reason: Mapped[str] = mapped_column(
+        sa.String(REASON_MAX), default="", server_default=""
+    )
     display_name: Mapped[str] = mapped_column(sa.String(DISPLAY_NAME_MAX), default="")
     country: Mapped[str] = mapped_column(sa.String(60), default="")
     organisation: Mapped[str] = mapped_column(sa.String(120), default="")

@@ -7,18 +7,21 @@ two moderators at once change it once), and only a change writes its log entry.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import sqlalchemy as sa
 
+from forum import audit
 from forum.boards.models import Board
 from forum.db import db, utcnow
-from forum.moderation import log
-from forum.moderation.thread_actions import clean_reason
+from forum.reasons import clean_reason
+
+if TYPE_CHECKING:
+    from forum.accounts.models import User
 
 
 def _change(
-    actor: Any,
+    actor: User | None,
     board: Board,
     action: str,
     *,
@@ -34,7 +37,7 @@ def _change(
     )
     changed = cast(sa.CursorResult[Any], result).rowcount > 0
     if changed:
-        log.record(
+        audit.record(
             actor, action, target_type="board", target_id=board.id, board_id=board.id, reason=reason
         )
     # Expires the loaded board too, so callers read what the database now holds.
@@ -42,7 +45,7 @@ def _change(
     return changed
 
 
-def close_board(actor: Any, board: Board, reason: str = "") -> bool:
+def close_board(actor: User | None, board: Board, reason: str = "") -> bool:
     """Stop new threads, replies and questions on the board; return whether it changed."""
     reason = clean_reason(reason)
     return _change(
@@ -55,7 +58,7 @@ def close_board(actor: Any, board: Board, reason: str = "") -> bool:
     )
 
 
-def reopen_board(actor: Any, board: Board, reason: str = "") -> bool:
+def reopen_board(actor: User | None, board: Board, reason: str = "") -> bool:
     """Open the board to new threads and replies again; return whether it changed."""
     reason = clean_reason(reason)
     return _change(

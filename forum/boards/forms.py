@@ -45,7 +45,7 @@ from forum.boards.services import (
     is_web_link,
 )
 from forum.forms import ForumForm, strip
-from forum.moderation.thread_actions import REASON_MAX
+from forum.reasons import reason_field
 
 # The regions of the IANA database people live in (leaves out Etc/GMT+5, posixrules...).
 _REGIONS = ("Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe",
@@ -299,10 +299,4 @@ class TitleForm(ForumForm):
 
 
 class CloseForm(ForumForm):
-    reason = TextAreaField(
-        "Reason (recorded in the moderation log; optional)",
-        validators=[
-            Optional(),
-            Length(max=REASON_MAX, message=f"A reason has at most {REASON_MAX} characters."),
-        ],
-    )
+    reason = reason_field("Reason (recorded in the moderation log; optional)", multiline=True)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask import abort
@@ -28,6 +28,9 @@ from forum.threads.queries import (
     visibility_params,
     visible_to,
 )
+
+if TYPE_CHECKING:
+    from forum.permissions import Actor
 
 
 @dataclass(frozen=True)
@@ -149,12 +152,12 @@ def _last_post_alias() -> Any:
     return aliased(Post, name="last_post")
 
 
-def _params(board: Board, viewer: Any, now: datetime, **extra: Any) -> dict[str, Any]:
+def _params(board: Board, viewer: Actor, now: datetime, **extra: Any) -> dict[str, Any]:
     return {"board_id": board.id, **visibility_params(viewer, now), **extra}
 
 
 def board_threads(
-    board: Board, viewer: Any, now: datetime, *, page: int, per_page: int
+    board: Board, viewer: Actor, now: datetime, *, page: int, per_page: int
 ) -> Sequence[Thread]:
     """Return one page of the board's discussions `viewer` may see: pinned first, then by
     last activity, each with its last post."""
@@ -163,13 +166,13 @@ def board_threads(
     return db.session.scalars(stmt, params).all()
 
 
-def board_thread_count(board: Board, viewer: Any, now: datetime) -> int:
+def board_thread_count(board: Board, viewer: Actor, now: datetime) -> int:
     """Count the board's discussions `viewer` may see (for its pages)."""
     stmt = _listing(visibility_level(viewer, board.id), ThreadKind.DISCUSSION, False)
     return db.session.scalar(stmt, _params(board, viewer, now)) or 0
 
 
-def board_questions(board: Board, viewer: Any, now: datetime) -> Sequence[Thread]:
+def board_questions(board: Board, viewer: Actor, now: datetime) -> Sequence[Thread]:
     """Return the hosts' discussion questions `viewer` may see, in the order they appear."""
     stmt = _listing(visibility_level(viewer, board.id), ThreadKind.QUESTION, True)
     return db.session.scalars(stmt, _params(board, viewer, now, limit=50, offset=0)).all()

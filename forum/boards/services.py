@@ -6,18 +6,20 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from forum import markup
+from forum import audit, markup
 from forum.boards.models import TITLE_MAX, Board
 from forum.db import db
 from forum.errors import ServiceError
-from forum.moderation import log
+
+if TYPE_CHECKING:
+    from forum.accounts.models import User
 
 # A copy of the KM4B series shipped inside the package (a user's clone has no ../shared).
 SERIES_FILE = "km4b_webinars.json"
@@ -135,7 +137,7 @@ def _check(fields: dict[str, Any]) -> None:
         raise ValueError("starts_at must be timezone-aware")
 
 
-def update_details(board: Board, actor: Any, **fields: Any) -> list[str]:
+def update_details(board: Board, actor: User | None, **fields: Any) -> list[str]:
     """Change the webinar's details given (those named in EDITABLE) and log the change.
 
     Return the names of the fields that changed (none: nothing written, nothing logged).
@@ -153,7 +155,7 @@ def update_details(board: Board, actor: Any, **fields: Any) -> list[str]:
         setattr(board, name, fields[name])
     if "resources" in changed:
         board.resources_html = markup.render(board.resources) if board.resources.strip() else ""
-    log.record(
+    audit.record(
         actor,
         "edit_board",
         target_type="board",
@@ -184,7 +186,9 @@ def clean_title(title: str | None) -> str | None:
     return text or None
 
 
-def create_board(actor: Any, *, number: int, title: str | None = None, **details: Any) -> Board:
+def create_board(
+    actor: User | None, *, number: int, title: str | None = None, **details: Any
+) -> Board:
     """Add the board of webinar `number` (slug webinar-<number>) and log it.
 
     `title` empty or None: to be announced. `details` are those update_details() takes.
@@ -211,7 +215,7 @@ def create_board(actor: Any, *, number: int, title: str | None = None, **details
     except IntegrityError:
         db.session.rollback()
         raise _taken(number) from None
-    log.record(
+    audit.record(
         actor,
         "create_board",
         target_type="board",
@@ -232,7 +236,7 @@ def _taken(number: int) -> ServiceError:
     )
 
 
-def set_title(board: Board, actor: Any, title: str | None) -> bool:
+def set_title(board: Board, actor: User | None, title: str | None) -> bool:
     """Announce the webinar's title, or change it; return whether it changed (and was logged)."""
     new = clean_title(title)
     if new is None:
@@ -241,7 +245,7 @@ def set_title(board: Board, actor: Any, title: str | None) -> bool:
     if new == before:
         return False
     board.title = new
-    log.record(
+    audit.record(
         actor,
         "change_title" if before else "announce_title",
         target_type="board",

@@ -3,8 +3,6 @@ administrators' actions: add a webinar, announce its title, close or reopen the 
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import (
     Blueprint,
     abort,
@@ -24,8 +22,6 @@ from forum.boards.forms import (
     CloseForm,
     NewBoardForm,
     TitleForm,
-    in_zone,
-    zone_choices,
 )
 from forum.db import utcnow
 from forum.errors import ServiceError
@@ -40,25 +36,6 @@ from forum.permissions import (
 )
 
 bp = Blueprint("boards", __name__)
-
-
-@bp.app_template_filter("in_zone")
-def _in_zone_filter(moment: datetime | None, zone: str) -> datetime | None:
-    """A stored UTC time as the wall-clock time of `zone` (a board's time zone)."""
-    return in_zone(moment, zone) if moment else None
-
-
-@bp.app_template_filter("zoned_datetime")
-def _zoned_datetime(moment: datetime | None, zone: str) -> str:
-    """Format a stored UTC time in `zone`: 5 September 2025, 14:00 Europe/Brussels (UTC+02:00)."""
-    if moment is None:
-        return ""
-    local = in_zone(moment, zone)
-    offset = local.strftime("%z")
-    return f"{local.day} {local:%B %Y, %H:%M} {zone} time (UTC{offset[:3]}:{offset[3:]})"
-
-
-bp.add_app_template_global(zone_choices, "time_zone_choices")
 
 
 @bp.get("/")

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from forum import audit
 from forum.db import db
-from forum.moderation import log
 from forum.threads import lifecycle
 from forum.threads.events import ChangeKind
 from forum.threads.models import Post, Thread
@@ -46,7 +46,7 @@ def apply_change(
             changed = lifecycle.set_if(Thread, target.id, when, values)
         board_id, details = target.board_id, None
     if changed:
-        log.record(
+        audit.record(
             actor,
             action,
             target_type="post" if isinstance(target, Post) else "thread",

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField, ValidationError
-from wtforms.validators import AnyOf, DataRequired, Length
+from wtforms.validators import AnyOf, Length
 
 from forum.forms import ForumForm, strip
 from forum.moderation.models import ReportReason
 from forum.moderation.reports import COMMENT_MAX, REASON_LABELS, Resolution
-from forum.moderation.thread_actions import REASON_MAX
+from forum.reasons import REASON_REQUIRED, reason_field
 
 
 class ReportForm(ForumForm):
@@ -33,27 +33,18 @@ class ReportForm(ForumForm):
             raise ValidationError("Please say what is wrong with the post.")
 
 
-def _reason_field(label: str, *, required: bool = False) -> StringField:
-    validators: list[Any] = [
-        Length(max=REASON_MAX, message=f"A reason has at most {REASON_MAX} characters.")
-    ]
-    if required:
-        validators.insert(0, DataRequired(message="Please give the reason the author will see."))
-    return StringField(label, filters=[strip], validators=validators)
-
-
 class ResolveReportsForm(ForumForm):
     """Hide the reported post (with a reason), or close its reports as edited or dismissed."""
 
     resolution = StringField(
         validators=[AnyOf([r.value for r in Resolution], message="Please choose an action.")]
     )
-    reason = _reason_field("Reason for hiding, shown to the author")
+    reason = reason_field("Reason for hiding, shown to the author")
 
     def validate_reason(self, field: Any) -> None:
         if self.resolution.data == Resolution.HIDDEN and not field.data:
-            raise ValidationError("Please give the reason the author will see.")
+            raise ValidationError(REASON_REQUIRED)
 
 
 class RejectPostForm(ForumForm):
-    reason = _reason_field("Reason, shown to the author", required=True)
+    reason = reason_field("Reason, shown to the author", required=True)

@@ -15,9 +15,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from forum.accounts.models import User
+from forum.audit import LogEntry
 from forum.boards.models import Board
 from forum.db import db
-from forum.moderation.models import LogEntry, Report
+from forum.moderation.models import Report
 from forum.threads.models import Post, Thread
 
 SYSTEM = "system"

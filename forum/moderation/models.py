@@ -1,10 +1,9 @@
-"""Reports of posts, and the moderation log."""
+"""Reports of posts. (The moderation log's table is forum.audit.LogEntry.)"""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -54,26 +53,3 @@ class Report(Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-class LogEntry(Model):
-    """One moderation action, role change, approval or sanction. Never edited, never deleted."""
-
-    __tablename__ = "moderation_log"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    actor_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
-    # Kept so the log still reads right after the account is deleted ("system" for commands).
-    actor_name: Mapped[str] = mapped_column(sa.String(60))
-    action: Mapped[str] = mapped_column(sa.String(40), index=True)
-    # What it acted on: "thread", "post", "user", "board" or "report", and that row's id.
-    target_type: Mapped[str] = mapped_column(sa.String(16))
-    target_id: Mapped[int | None]
-    board_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("boards.id", ondelete="SET NULL"), index=True
-    )
-    reason: Mapped[str] = mapped_column(sa.String(500), default="")
-    details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

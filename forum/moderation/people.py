@@ -10,41 +10,31 @@ administrator) live here.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from forum import audit
 from forum.accounts import sessions
 from forum.accounts.models import Role, User
 from forum.accounts.services import PROFILE_FIELDS
 from forum.boards.models import Board, BoardRole, BoardRoleKind
 from forum.db import db, utcnow
 from forum.errors import ServiceError
-from forum.moderation import log
+from forum.reasons import clean_reason
 
-REASON_MAX = 500
 SITE_ROLES = {"member": Role.MEMBER, "moderator": Role.MODERATOR, "admin": Role.ADMIN}
 BOARD_ROLES = {"host": BoardRoleKind.HOST, "board-moderator": BoardRoleKind.MODERATOR}
 # The names `flask forum grant-role` and `revoke-role` accept.
 ROLE_NAMES = (*SITE_ROLES, *BOARD_ROLES)
 
 
-def _reason(reason: str, *, required: bool = False, field: str = "reason") -> str:
-    reason = (reason or "").strip()
-    if required and not reason:
-        raise ServiceError("Please give a reason: the person will read it.", field=field)
-    if len(reason) > REASON_MAX:
-        raise ServiceError(f"Use at most {REASON_MAX} characters.", field=field)
-    return reason
-
-
 # --- site roles ----------------------------------------------------------------------------
 
 
-def set_site_role(actor: Any, user: User, role: Role, reason: str = "") -> bool:
+def set_site_role(actor: User | None, user: User, role: Role, reason: str = "") -> bool:
     """Make `user` a member, moderator or administrator; never demote the last administrator."""
-    reason = _reason(reason)
+    reason = clean_reason(reason)
     if user.role == role:
         return False
     if user.role == Role.ADMIN and not _other_admins(user):
@@ -54,7 +44,7 @@ def set_site_role(actor: Any, user: User, role: Role, reason: str = "") -> bool:
         )
     previous = user.role
     user.role = role
-    log.record(
+    audit.record(
         actor,
         "change_role",
         target_type="user",
@@ -83,10 +73,10 @@ def _other_admins(user: User) -> int:
 
 
 def grant_board_role(
-    actor: Any, user: User, board: Board, kind: BoardRoleKind, reason: str = ""
+    actor: User | None, user: User, board: Board, kind: BoardRoleKind, reason: str = ""
 ) -> bool:
     """Make `user` a host or moderator of `board` (a board may have several of each)."""
-    reason = _reason(reason)
+    reason = clean_reason(reason)
     if _board_role(user, board, kind) is not None:
         return False
     db.session.add(
@@ -105,10 +95,10 @@ def grant_board_role(
 
 
 def revoke_board_role(
-    actor: Any, user: User, board: Board, kind: BoardRoleKind, reason: str = ""
+    actor: User | None, user: User, board: Board, kind: BoardRoleKind, reason: str = ""
 ) -> bool:
     """Take the host or board moderator role on `board` away from `user`."""
-    reason = _reason(reason)
+    reason = clean_reason(reason)
     removed = db.session.execute(
         sa.delete(BoardRole).where(
             BoardRole.board_id == board.id, BoardRole.user_id == user.id, BoardRole.role == kind
@@ -130,9 +120,9 @@ def _board_role(user: User, board: Board, kind: BoardRoleKind) -> int | None:
 
 
 def _log_board_role(
-    actor: Any, action: str, user: User, board: Board, kind: BoardRoleKind, reason: str
+    actor: User | None, action: str, user: User, board: Board, kind: BoardRoleKind, reason: str
 ) -> None:
-    log.record(
+    audit.record(
         actor,
         action,
         target_type="user",
@@ -146,7 +136,9 @@ def _log_board_role(
 # --- any role by name (the commands) -------------------------------------------------------
 
 
-def grant(actor: Any, user: User, role: str, board: Board | None = None, reason: str = "") -> bool:
+def grant(
+    actor: User | None, user: User, role: str, board: Board | None = None, reason: str = ""
+) -> bool:
     """Give `user` the role named `role` (see ROLE_NAMES); host and board-moderator need a board."""
     if role in SITE_ROLES:
         _no_board(role, board)
@@ -155,7 +147,9 @@ def grant(actor: Any, user: User, role: str, board: Board | None = None, reason:
     return grant_board_role(actor, user, _need_board(role, board), kind, reason)
 
 
-def revoke(actor: Any, user: User, role: str, board: Board | None = None, reason: str = "") -> bool:
+def revoke(
+    actor: User | None, user: User, role: str, board: Board | None = None, reason: str = ""
+) -> bool:
     """Take the role named `role` from `user`: a moderator or administrator becomes a member."""
     if role == "member":
         raise ServiceError("Everyone is a member: grant another role instead.", field="role")
@@ -168,12 +162,16 @@ def revoke(actor: Any, user: User, role: str, board: Board | None = None, reason
     return revoke_board_role(actor, user, _need_board(role, board), kind, reason)
 
 
-def grant_by_name(actor: Any, username: str, role: str, board_slug: str | None = None) -> bool:
+def grant_by_name(
+    actor: User | None, username: str, role: str, board_slug: str | None = None
+) -> bool:
     """Find the account and board by name, then grant (for `flask forum grant-role`)."""
     return grant(actor, _user_named(username), role, _board_named(board_slug))
 
 
-def revoke_by_name(actor: Any, username: str, role: str, board_slug: str | None = None) -> bool:
+def revoke_by_name(
+    actor: User | None, username: str, role: str, board_slug: str | None = None
+) -> bool:
     """Find the account and board by name, then revoke (for `flask forum revoke-role`)."""
     return revoke(actor, _user_named(username), role, _board_named(board_slug))
 
@@ -215,10 +213,10 @@ def _board_named(slug: str | None) -> Board | None:
 
 
 def suspend(
-    actor: Any, user: User, *, until: datetime, reason: str, now: datetime | None = None
+    actor: User | None, user: User, *, until: datetime, reason: str, now: datetime | None = None
 ) -> bool:
     """Stop `user` posting, replying, editing and reporting until `until`; they still read."""
-    reason = _reason(reason, required=True)
+    reason = clean_reason(reason, required=True)
     if until <= (now or utcnow()):
         raise ServiceError("Choose an end in the future.", field="until")
     if user.suspended_until == until and user.suspension_reason == reason:
@@ -228,22 +226,24 @@ def suspend(
     details = {"until": until.isoformat()}
     if previous is not None:
         details["previously_until"] = previous.isoformat()
-    log.record(
+    audit.record(
         actor, "suspend", target_type="user", target_id=user.id, reason=reason, details=details
     )
     db.session.commit()
     return True
 
 
-def lift_suspension(actor: Any, user: User, reason: str = "", now: datetime | None = None) -> bool:
+def lift_suspension(
+    actor: User | None, user: User, reason: str = "", now: datetime | None = None
+) -> bool:
     """End the suspension of `user` now."""
-    reason = _reason(reason)
+    reason = clean_reason(reason)
     if not user.is_suspended(now or utcnow()):
         return False
     until = user.suspended_until
     user.suspended_until, user.suspension_reason = None, ""
     details = {"until": until.isoformat()} if until else {}
-    log.record(
+    audit.record(
         actor,
         "lift_suspension",
         target_type="user",
@@ -255,26 +255,26 @@ def lift_suspension(actor: Any, user: User, reason: str = "", now: datetime | No
     return True
 
 
-def ban(actor: Any, user: User, reason: str) -> bool:
+def ban(actor: User | None, user: User, reason: str) -> bool:
     """Close the account: it can no longer log in and its open sessions end; its posts stay."""
-    reason = _reason(reason, required=True)
+    reason = clean_reason(reason, required=True)
     if not user.is_active:
         return False
     user.is_active, user.ban_reason = False, reason
     # Deleted, not only refused while banned: an unban must not revive old cookies.
     sessions.forget_sessions(user.id)
-    log.record(actor, "ban", target_type="user", target_id=user.id, reason=reason)
+    audit.record(actor, "ban", target_type="user", target_id=user.id, reason=reason)
     db.session.commit()
     return True
 
 
-def unban(actor: Any, user: User, reason: str = "") -> bool:
+def unban(actor: User | None, user: User, reason: str = "") -> bool:
     """Let `user` log in again."""
-    reason = _reason(reason)
+    reason = clean_reason(reason)
     if user.is_active:
         return False
     user.is_active, user.ban_reason = True, ""
-    log.record(actor, "unban", target_type="user", target_id=user.id, reason=reason)
+    audit.record(actor, "unban", target_type="user", target_id=user.id, reason=reason)
     db.session.commit()
     return True
 
@@ -282,10 +282,10 @@ def unban(actor: Any, user: User, reason: str = "") -> bool:
 # --- profiles ------------------------------------------------------------------------------
 
 
-def edit_profile(actor: Any, user: User, *, reason: str, **fields: str) -> bool:
+def edit_profile(actor: User | None, user: User, *, reason: str, **fields: str) -> bool:
     """Clear or replace what `user` shows on their public profile (an abusive bio, name,
     organisation...). Never their email or password: those stay the account holder's."""
-    reason = _reason(reason, required=True)
+    reason = clean_reason(reason, required=True)
     wanted = {name: (fields[name] or "").strip() for name in PROFILE_FIELDS if name in fields}
     changed = sorted(name for name, value in wanted.items() if getattr(user, name) != value)
     if not changed:
@@ -293,7 +293,7 @@ def edit_profile(actor: Any, user: User, *, reason: str, **fields: str) -> bool:
     for name in changed:
         setattr(user, name, wanted[name])
     # Which fields, not their old text: the log keeps no copy of what was abusive.
-    log.record(
+    audit.record(
         actor,
         "edit_profile",
         target_type="user",

@@ -6,15 +6,12 @@ Several forms share the page, so each has its own prefix: field names and ids ne
 
 from __future__ import annotations
 
-from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import DateField, SelectChoice, SelectField
+from wtforms.validators import DataRequired
 
 from forum.accounts.forms import ProfileForm
 from forum.forms import ForumForm
-from forum.moderation.people import REASON_MAX
-
-_too_long = Length(max=REASON_MAX, message=f"Use at most {REASON_MAX} characters.")
-_required_reason = DataRequired(message="Please give a reason: the person will read it.")
+from forum.reasons import reason_field
 
 SITE_ROLE_CHOICES = [
     SelectChoice("member", "Member"),
@@ -30,30 +27,18 @@ BOARD_ROLE_CHOICES = [
 class ReasonForm(ForumForm):
     """A button with an optional reason: withdraw a board role, lift a suspension, unban."""
 
-    reason = StringField(
-        "Reason (optional)",
-        validators=[Optional(), _too_long],
-        description="Recorded in the moderation log.",
-    )
+    reason = reason_field("Reason (optional)", description="Recorded in the moderation log.")
 
 
 class SiteRoleForm(ForumForm):
     role = SelectField("Site role", choices=SITE_ROLE_CHOICES)
-    reason = StringField(
-        "Reason (optional)",
-        validators=[Optional(), _too_long],
-        description="Recorded in the moderation log.",
-    )
+    reason = reason_field("Reason (optional)", description="Recorded in the moderation log.")
 
 
 class BoardRoleForm(ForumForm):
     board = SelectField("Board", coerce=int, choices=[])
     role = SelectField("Role on that board", choices=BOARD_ROLE_CHOICES)
-    reason = StringField(
-        "Reason (optional)",
-        validators=[Optional(), _too_long],
-        description="Recorded in the moderation log.",
-    )
+    reason = reason_field("Reason (optional)", description="Recorded in the moderation log.")
 
 
 class SuspendForm(ForumForm):
@@ -62,17 +47,19 @@ class SuspendForm(ForumForm):
         validators=[DataRequired(message="Please choose the day the suspension ends.")],
         description="A day after today. The suspension ends at 00:00 UTC that day.",
     )
-    reason = TextAreaField(
+    reason = reason_field(
         "Reason",
-        validators=[_required_reason, _too_long],
+        required=True,
+        multiline=True,
         description="Shown to the person, with the end date, until the suspension ends.",
     )
 
 
 class BanForm(ForumForm):
-    reason = TextAreaField(
+    reason = reason_field(
         "Reason",
-        validators=[_required_reason, _too_long],
+        required=True,
+        multiline=True,
         description="Recorded in the moderation log. The account can no longer log in.",
     )
 
@@ -80,8 +67,9 @@ class BanForm(ForumForm):
 class ModerateProfileForm(ProfileForm):
     """Someone else's public profile, as a moderator changes it: the fields and why."""
 
-    reason = TextAreaField(
+    reason = reason_field(
         "Reason",
-        validators=[_required_reason, _too_long],
+        required=True,
+        multiline=True,
         description="Recorded in the moderation log, with the fields you changed.",
     )

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from forum.accounts.models import User
 from forum.moderation.changes import act, apply_change
-from forum.moderation.thread_actions import clean_reason
+from forum.reasons import clean_reason
 from forum.threads import lifecycle
 from forum.threads.events import ChangeKind
 from forum.threads.lifecycle import SHOWN

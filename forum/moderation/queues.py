@@ -15,11 +15,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import User
+from forum.audit import record
 from forum.db import db
-from forum.moderation.log import record
 from forum.moderation.models import Report, ReportStatus
-from forum.moderation.thread_actions import clean_reason
 from forum.permissions import can_approve_accounts
+from forum.reasons import clean_reason
 from forum.threads import lifecycle
 from forum.threads.models import Post, PostStatus, Thread
 

@@ -17,13 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import User
+from forum.audit import record
 from forum.db import db, utcnow
 from forum.errors import ServiceError
-from forum.moderation.log import record
 from forum.moderation.models import Report, ReportReason, ReportStatus
 from forum.moderation.post_actions import hide
 from forum.moderation.queues import QUEUE_PAGE, board_scope, in_scope
-from forum.moderation.thread_actions import REASON_MAX
+from forum.reasons import REASON_MAX
 from forum.threads import lifecycle
 from forum.threads.lifecycle import SHOWN
 from forum.threads.models import Post, Thread

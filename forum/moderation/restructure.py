@@ -14,12 +14,12 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 
+from forum import audit
 from forum.accounts.models import User
 from forum.boards.models import Board
 from forum.db import db
 from forum.errors import ServiceError
-from forum.moderation import log
-from forum.moderation.thread_actions import clean_reason
+from forum.reasons import clean_reason
 from forum.slugs import slugify
 from forum.threads import lifecycle
 from forum.threads.events import ChangeKind
@@ -68,7 +68,7 @@ def move_thread(actor: User, thread: Thread, board: Board, reason: str = "") -> 
     )
     if cast(sa.CursorResult[Any], result).rowcount == 0:
         return False
-    log.record(
+    audit.record(
         actor,
         "move_thread",
         target_type="thread",
@@ -110,7 +110,7 @@ def merge_threads(actor: User, source: Thread, target: Thread, reason: str = "")
         refresh_thread_counters(thread_id)
     _sync_opening(target.id)
     refresh_author_counters(_author_ids(moved))
-    log.record(
+    audit.record(
         actor,
         "merge_thread",
         target_type="thread",
@@ -198,7 +198,7 @@ def split_thread(
         refresh_thread_counters(thread_id)
         _sync_opening(thread_id)
     refresh_author_counters(_author_ids(chosen))
-    log.record(
+    audit.record(
         actor,
         "split_thread",
         target_type="thread",

@@ -13,22 +13,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from forum.accounts.models import User
-from forum.errors import ServiceError
 from forum.moderation.changes import act
+from forum.reasons import clean_reason
 from forum.threads.events import ChangeKind
 from forum.threads.models import Thread, ThreadStatus
-
-REASON_MAX = 500
-
-
-def clean_reason(reason: str | None, *, required: bool = False) -> str:
-    """Return the reason without surrounding spaces; refuse one that is missing or too long."""
-    text = (reason or "").strip()
-    if required and not text:
-        raise ServiceError("Please give a reason.", field="reason")
-    if len(text) > REASON_MAX:
-        raise ServiceError(f"A reason has at most {REASON_MAX} characters.", field="reason")
-    return text
 
 
 def pin_thread(actor: User, thread: Thread) -> bool:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.db import Model, UTCDateTime, enum_type, utcnow
+from forum.reasons import REASON_MAX
 
 if TYPE_CHECKING:
     from forum.accounts.models import User
@@ -62,7 +63,7 @@ class Thread(Model):
     status: Mapped[ThreadStatus] = mapped_column(
         enum_type(ThreadStatus), default=ThreadStatus.VISIBLE, server_default="visible"
     )
-    status_reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    status_reason: Mapped[str] = mapped_column(sa.String(REASON_MAX), default="", server_default="")
     # A scheduled thread (a host's question) appears at this time; None: at once.
     publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Numbers the posts: a new post, whatever its fate, takes position last_position + 1.
@@ -75,7 +76,7 @@ class Thread(Model):
     last_post_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     is_pinned: Mapped[bool] = mapped_column(default=False)
     is_locked: Mapped[bool] = mapped_column(default=False)
-    lock_reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    lock_reason: Mapped[str] = mapped_column(sa.String(REASON_MAX), default="", server_default="")
     is_highlighted: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Set when a moderator merged this thread into another: its address leads there.
     merged_into_id: Mapped[int | None] = mapped_column(
@@ -134,7 +135,7 @@ class Post(Model):
         enum_type(PostStatus), default=PostStatus.PUBLISHED, server_default="published"
     )
     # Why a moderator hid the post (shown to its author) or held it for approval.
-    status_reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    status_reason: Mapped[str] = mapped_column(sa.String(REASON_MAX), default="", server_default="")
     is_key_insight: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The random id of the form this post was sent with (None for posts made by commands).
     submission_key: Mapped[str | None] = mapped_column(sa.String(32))

@@ -10,17 +10,20 @@ appearance is announced (the APPEARED event, and a log entry by "system") by
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import sqlalchemy as sa
 
+from forum import audit
+from forum.audit import LogEntry
 from forum.db import db, utcnow
 from forum.errors import ServiceError
-from forum.moderation import log
-from forum.moderation.models import LogEntry
 from forum.threads import lifecycle
 from forum.threads.events import ChangeKind
 from forum.threads.models import Thread, ThreadKind, ThreadStatus
+
+if TYPE_CHECKING:
+    from forum.accounts.models import User
 
 
 def is_scheduled(thread: Thread, now: datetime) -> bool:
@@ -32,8 +35,10 @@ def is_scheduled(thread: Thread, now: datetime) -> bool:
     )
 
 
-def _log(actor: Any, action: str, thread: Thread, before: datetime, after: datetime) -> None:
-    log.record(
+def _log(
+    actor: User | None, action: str, thread: Thread, before: datetime, after: datetime
+) -> None:
+    audit.record(
         actor,
         action,
         target_type="thread",
@@ -64,7 +69,7 @@ def _move(thread: Thread, publish_at: datetime, now: datetime) -> bool:
 
 
 def reschedule(
-    thread: Thread, *, actor: Any, publish_at: datetime, now: datetime | None = None
+    thread: Thread, *, actor: User | None, publish_at: datetime, now: datetime | None = None
 ) -> bool:
     """Make a scheduled question appear at `publish_at` (a future time) instead.
 
@@ -89,7 +94,7 @@ def reschedule(
     return True
 
 
-def publish_now(thread: Thread, *, actor: Any, now: datetime | None = None) -> bool:
+def publish_now(thread: Thread, *, actor: User | None, now: datetime | None = None) -> bool:
     """Let every reader see a scheduled question from now on; False if it already appeared."""
     now = now or utcnow()
     before = thread.publish_at
@@ -97,7 +102,8 @@ def publish_now(thread: Thread, *, actor: Any, now: datetime | None = None) -> b
         return False
     # Its appearance time, not None: the board lists questions in the order they appeared.
     _log(actor, "publish_question", thread, before, now)
-    lifecycle.emit(ChangeKind.APPEARED, thread=thread, board_id=thread.board_id, actor_id=actor.id)
+    actor_id = actor.id if actor is not None else None
+    lifecycle.emit(ChangeKind.APPEARED, thread=thread, board_id=thread.board_id, actor_id=actor_id)
     lifecycle.commit()
     return True
 
@@ -137,7 +143,7 @@ def announce_due_questions(now: datetime | None = None) -> list[int]:
         .with_for_update(skip_locked=True)
     ).all()
     for thread in due:
-        log.record(
+        audit.record(
             None,
             "question_appeared",
             target_type="thread",

@@ -12,11 +12,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from forum.accounts.models import Role, User
+from forum.audit import LogEntry
 from forum.boards import closing
 from forum.boards.models import Board
 from forum.db import db
 from forum.errors import ServiceError
-from forum.moderation.models import LogEntry
 from forum.permissions import can_create_thread, can_post_question, can_reply
 from forum.threads.models import Post, Thread
 from forum.threads.queries import thread_or_none

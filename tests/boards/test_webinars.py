@@ -12,11 +12,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from forum.accounts.models import Role, User
+from forum.audit import LogEntry
 from forum.boards import services
 from forum.boards.models import Board
 from forum.db import db
 from forum.errors import ServiceError
-from forum.moderation.models import LogEntry
 from tests.boards.test_views import board_items
 from tests.factories import grant_board_role, log_in, make_board, make_user
 

@@ -18,10 +18,10 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import Role, User
+from forum.audit import LogEntry
 from forum.boards.models import Board
 from forum.db import db
 from forum.moderation import post_actions, thread_actions
-from forum.moderation.models import LogEntry
 from forum.threads import services as threads
 from forum.threads.models import Post, PostStatus, Thread, ThreadStatus
 from tests.factories import grant_board_role, log_in, make_board, make_post, make_thread, make_user

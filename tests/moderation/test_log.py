@@ -9,10 +9,11 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
+from forum import audit
 from forum.accounts.models import Role, User
+from forum.audit import LogEntry
 from forum.db import db
-from forum.moderation import log
-from forum.moderation.models import LogEntry, Report, ReportReason
+from forum.moderation.models import Report, ReportReason
 from tests.factories import grant_board_role, log_in, make_board, make_post, make_thread, make_user
 from tests.threads.test_queries import sql_statements
 
@@ -39,7 +40,7 @@ def rows(page: str) -> list[str]:
 
 
 def add(actor: User | None, action: str, **fields: object) -> LogEntry:
-    entry = log.record(actor, action, **fields)  # type: ignore[arg-type]
+    entry = audit.record(actor, action, **fields)  # type: ignore[arg-type]
     db.session.commit()
     return entry
 
@@ -132,6 +133,22 @@ def test_the_log_filters_by_action_by_actor_and_by_board(app, staff):
     filtered = page_of(client, "/mod/log?action=ban")
     assert '<option value="ban" selected>Ban</option>' in filtered
     assert "No entries match these filters." in page_of(client, "/mod/log?action=nothing")
+
+
+def test_every_action_reads_as_words_in_the_table_and_in_the_filter(app, staff):
+    mod, member_id = staff["moderator"], staff["member"].id
+    add(mod, "resolve_reports_hidden", target_type="post", target_id=1, reason="spam")
+    add(mod, "revoke_board_role", target_type="user", target_id=member_id)
+    add(mod, "some_new_action", target_type="user", target_id=member_id)
+    page = page_of(client_of(app, mod))
+
+    new, revoked, resolved = rows(page)
+
+    assert ">Resolve reports: post hidden<" in resolved
+    assert ">Withdraw board role<" in revoked
+    assert ">Some new action<" in new  # an action without a label still reads
+    assert '<option value="revoke_board_role">Withdraw board role</option>' in page
+    assert "resolve_reports_hidden<" not in page and "revoke_board_role<" not in page
 
 
 def test_the_log_is_paginated_newest_first_and_keeps_its_filters(app, staff):

@@ -12,11 +12,11 @@ import sqlalchemy as sa
 from forum.accounts import services as accounts
 from forum.accounts import sessions
 from forum.accounts.models import Role, User
+from forum.audit import LogEntry
 from forum.boards.models import BoardRoleKind
 from forum.db import db, utcnow
 from forum.errors import ServiceError
 from forum.moderation import people
-from forum.moderation.models import LogEntry
 from forum.permissions import in_good_standing
 from forum.threads.models import Post, PostStatus
 from tests.conftest import PG_URL

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from forum.accounts.models import Role, User
+from forum.audit import LogEntry
 from forum.db import db, utcnow
-from forum.moderation.models import LogEntry
 from tests.factories import log_in, make_user
 
 ABUSIVE = {

@@ -9,11 +9,11 @@ import pytest
 import sqlalchemy as sa
 
 from forum.accounts.models import Role, User
+from forum.audit import LogEntry
 from forum.boards.queries import board_key_insights
 from forum.db import db, utcnow
 from forum.errors import ServiceError
 from forum.moderation import post_actions, thread_actions
-from forum.moderation.models import LogEntry
 from forum.threads import services as threads
 from forum.threads.models import Post, PostStatus, Thread
 from tests.factories import make_board, make_post, make_thread, make_user, thread_author

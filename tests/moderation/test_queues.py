@@ -6,10 +6,11 @@ import pytest
 import sqlalchemy as sa
 
 from forum.accounts.models import Role, User
+from forum.audit import LogEntry
 from forum.db import db
 from forum.errors import ServiceError
 from forum.moderation import queues, reports
-from forum.moderation.models import LogEntry, ReportReason
+from forum.moderation.models import ReportReason
 from forum.threads import services as threads
 from forum.threads.models import Post, PostStatus, Thread, ThreadStatus
 from forum.threads.visibility import is_public

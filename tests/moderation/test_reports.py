@@ -6,10 +6,11 @@ import pytest
 import sqlalchemy as sa
 
 from forum.accounts.models import Role, User
+from forum.audit import LogEntry
 from forum.db import db
 from forum.errors import ServiceError
 from forum.moderation import reports
-from forum.moderation.models import LogEntry, Report, ReportReason, ReportStatus
+from forum.moderation.models import Report, ReportReason, ReportStatus
 from forum.moderation.reports import Resolution
 from forum.threads.models import Post, PostStatus, Thread
 from tests.factories import grant_board_role, make_board, make_post, make_thread, make_user

@@ -13,11 +13,12 @@ from flask import Flask
 from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import Role, User
+from forum.audit import LogEntry
 from forum.boards.models import Board
 from forum.db import db
 from forum.errors import ServiceError
 from forum.moderation import restructure
-from forum.moderation.models import LogEntry, Report, ReportReason
+from forum.moderation.models import Report, ReportReason
 from forum.threads import services as threads
 from forum.threads.models import Post, PostRevision, PostStatus, Thread, ThreadStatus
 from forum.threads.visibility import is_public

@@ -15,10 +15,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from forum.accounts.models import Role, User
+from forum.audit import LogEntry
 from forum.boards.models import Board
 from forum.db import db
 from forum.moderation import thread_actions
-from forum.moderation.models import LogEntry
 from forum.threads.models import Post, Thread
 from tests.factories import grant_board_role, log_in, make_board, make_post, make_thread, make_user
 from tests.paths import thread_address

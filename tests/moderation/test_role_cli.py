@@ -10,8 +10,8 @@ from flask import Flask
 
 from forum.accounts.models import Role, User
 from forum.accounts.services import board_roles_of
+from forum.audit import LogEntry
 from forum.db import db
-from forum.moderation.models import LogEntry
 from tests.factories import make_board, make_user
 
 

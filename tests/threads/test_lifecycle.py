@@ -14,10 +14,11 @@ import pytest
 import sqlalchemy as sa
 
 from forum.accounts.models import Role, User
+from forum.audit import LogEntry
 from forum.db import db, utcnow
 from forum.errors import ServiceError
 from forum.moderation import post_actions, queues, reports, restructure, thread_actions
-from forum.moderation.models import LogEntry, ReportReason
+from forum.moderation.models import ReportReason
 from forum.threads import scheduling
 from forum.threads import services as threads
 from forum.threads.events import ChangeKind, ContentChange, content_changed

@@ -14,11 +14,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from forum.accounts.models import Role, User
+from forum.audit import LogEntry
 from forum.boards.models import Board
 from forum.boards.queries import board_stats
 from forum.db import db, utcnow
 from forum.errors import ServiceError
-from forum.moderation.models import LogEntry
 from forum.threads import scheduling
 from forum.threads import services as threads
 from forum.threads.models import Thread, ThreadKind

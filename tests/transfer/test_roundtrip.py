@@ -23,10 +23,10 @@ from sqlalchemy.orm import joinedload
 from forum import create_app
 from forum.accounts import sessions
 from forum.accounts.models import Role, User
+from forum.audit import record
 from forum.boards.models import Board, BoardRole, BoardRoleKind
 from forum.db import UTCDateTime, db, utcnow
 from forum.errors import ServiceError
-from forum.moderation.log import record
 from forum.moderation.models import Report, ReportReason, ReportStatus
 from forum.threads import services as threads
 from forum.threads.models import Post, PostRevision, PostStatus, Thread, ThreadKind

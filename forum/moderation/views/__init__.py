@@ -1,13 +1,12 @@
 """Moderation pages and actions: one blueprint, one module per group of actions.
 
-Each module below registers its routes on `bp`; add a module's import at the end.
+Each module below adds its routes to `bp` (forum.moderation.views.blueprint); importing them
+here, in this fixed order, is their registration. A new module is added to this import.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint
+from forum.moderation.views import content, hosting, people, queues, restructure
+from forum.moderation.views.blueprint import bp
 
-bp = Blueprint("moderation", __name__)
-
-# Route modules (imported for their routes on `bp`).
-from forum.moderation.views import _registered  # noqa: E402, F401
+__all__ = ["bp", "content", "hosting", "people", "queues", "restructure"]

@@ -8,20 +8,17 @@ reason or deserve a second thought also answer GET with a page holding the form.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
 
 from forum.errors import ServiceError
 from forum.forms import ForumForm, form_status, show_service_error
 from forum.moderation import post_actions, revisions, thread_actions
-from forum.moderation.thread_actions import REASON_MAX
-from forum.moderation.views import bp
+from forum.moderation.views.blueprint import bp
 from forum.permissions import (
     can_curate_thread,
     can_delete_post,
@@ -30,27 +27,20 @@ from forum.permissions import (
     can_withdraw_thread,
     require,
 )
+from forum.reasons import reason_field
 from forum.threads.models import Post, Thread
 from forum.threads.queries import post_or_404, thread_or_404
 
-_too_long = f"A reason has at most {REASON_MAX} characters."
+if TYPE_CHECKING:
+    from forum.permissions import Actor
 
 
 class LockForm(ForumForm):
-    reason = TextAreaField(
-        "Reason, shown to readers (optional)",
-        validators=[Optional(), Length(max=REASON_MAX, message=_too_long)],
-    )
+    reason = reason_field("Reason, shown to readers (optional)", multiline=True)
 
 
 class HideForm(ForumForm):
-    reason = TextAreaField(
-        "Reason (recorded; shown to the author)",
-        validators=[
-            DataRequired(message="Please give a reason."),
-            Length(max=REASON_MAX, message=_too_long),
-        ],
-    )
+    reason = reason_field("Reason (recorded; shown to the author)", required=True, multiline=True)
 
 
 class ConfirmForm(ForumForm):
@@ -91,7 +81,7 @@ def _on_post(
     )
 
 
-def _moderates(user: Any, post: Post, thread: Thread) -> bool:
+def _moderates(user: Actor, post: Post, thread: Thread) -> bool:
     return can_moderate_thread(user, thread)
 
 

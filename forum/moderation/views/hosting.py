@@ -1,7 +1,7 @@
 """A host's scheduled discussion question: change the time it appears at, or publish it now.
 
-The thread page shows both forms (templates/threads/_thread_tools.html) to whoever may edit
-the board, on a question that has not appeared yet.
+The thread page shows both forms (templates/threads/_thread_tools.html) to whoever
+forum.permissions.can_schedule_question allows, on a question that has not appeared yet.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from forum.boards.forms import in_zone, offered_zone
 from forum.db import utcnow
 from forum.errors import ServiceError
 from forum.forms import form_status, show_service_error
-from forum.moderation.views import bp
-from forum.permissions import can_edit_board, require
+from forum.moderation.views.blueprint import bp
+from forum.permissions import can_schedule_question, require
 from forum.threads import scheduling
 from forum.threads.forms import RescheduleForm
 from forum.threads.models import Thread, ThreadKind
@@ -25,8 +25,11 @@ from forum.threads.queries import thread_or_404
 def _hosted_question(thread_id: int) -> Thread:
     """Load the question (404 if the viewer may not see it); 403 unless they may schedule it."""
     thread = thread_or_404(thread_id, current_user)
-    # The same condition shows the forms in templates/threads/_thread_tools.html.
-    require(thread.kind == ThreadKind.QUESTION and can_edit_board(current_user, thread.board))
+    # The same predicate shows the forms in templates/threads/_thread_tools.html.
+    require(
+        thread.kind == ThreadKind.QUESTION
+        and can_schedule_question(current_user, thread.board, utcnow())
+    )
     return thread
 
 

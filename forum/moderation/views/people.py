@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -31,7 +31,7 @@ from forum.moderation.people_forms import (
     SiteRoleForm,
     SuspendForm,
 )
-from forum.moderation.views import bp
+from forum.moderation.views.blueprint import bp
 from forum.pagination import Pagination, page_arg
 from forum.permissions import (
     can_approve_accounts,
@@ -42,12 +42,15 @@ from forum.permissions import (
     require,
 )
 
+if TYPE_CHECKING:
+    from forum.permissions import Actor
+
 PEOPLE_PER_PAGE = 50
 LOG_PER_PAGE = 50
 HISTORY_LENGTH = 20
 
 
-def may_browse_people(user: Any) -> bool:
+def may_browse_people(user: Actor) -> bool:
     """People pages serve those who act on people: administrators (roles) and moderators
     everywhere (sanctions), the group can_approve_accounts names."""
     return can_manage_roles(user) or can_approve_accounts(user)
@@ -154,7 +157,7 @@ def log() -> ResponseReturnValue:
     )
 
 
-def _log_scope(user: Any) -> set[int] | None:
+def _log_scope(user: Actor) -> set[int] | None:
     """Moderators everywhere read every entry; a board's moderators, that board's entries."""
     boards = user.moderated_boards()
     return None if boards is None else set(boards)

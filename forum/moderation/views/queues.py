@@ -16,7 +16,7 @@ from forum.forms import form_status, show_service_error
 from forum.moderation import queues, reports
 from forum.moderation.forms import RejectPostForm, ReportForm, ResolveReportsForm
 from forum.moderation.models import ReportReason
-from forum.moderation.views import bp
+from forum.moderation.views.blueprint import bp
 from forum.permissions import (
     can_approve_accounts,
     can_moderate_thread,

@@ -13,7 +13,7 @@ from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired
 
 from forum.boards.models import Board
 from forum.boards.queries import all_boards
@@ -21,8 +21,7 @@ from forum.db import db
 from forum.errors import ServiceError
 from forum.forms import ForumForm, form_status, show_service_error, strip
 from forum.moderation import restructure
-from forum.moderation.thread_actions import REASON_MAX
-from forum.moderation.views import bp
+from forum.moderation.views.blueprint import bp
 from forum.permissions import (
     can_merge_threads,
     can_moderate_thread,
@@ -30,18 +29,14 @@ from forum.permissions import (
     can_see_thread,
     require,
 )
+from forum.reasons import reason_field
 from forum.threads.forms import title_field
 from forum.threads.models import Thread
 from forum.threads.queries import thread_or_404, thread_or_none
 
-_too_long = f"A reason has at most {REASON_MAX} characters."
-
 
 def _reason_field() -> TextAreaField:
-    return TextAreaField(
-        "Reason, for the moderation log (optional)",
-        validators=[Optional(), Length(max=REASON_MAX, message=_too_long)],
-    )
+    return reason_field("Reason, for the moderation log (optional)", multiline=True)
 
 
 class MoveForm(ForumForm):
