@@ -154,11 +154,12 @@ def external_url(endpoint: str, /, **values: Any) -> str:
     return base + path
 
 
-def init_app(app: Flask) -> None:
-    """Give the app its path builders (compiled on first use) and the templates their filters."""
+def init_app(app: Flask) -> dict[str, Callable[..., str]]:
+    """Give the app its path builders (compiled on first use); return the templates' filters,
+    which forum.templating registers with the others."""
     app.extensions["forum.links"] = path = make_path_for(app)
     thread = _named("threads.show", "thread_id", "slug")
-    app.jinja_env.filters.update(
+    return dict(
         path=path,
         post_path=_named("threads.permalink", "post_id"),
         user_path=_named("accounts.profile", "username"),

@@ -65,6 +65,7 @@ def init_app(app: Flask) -> None:
         zoned_datetime=format_zoned_datetime,
         action_label=action_label,
     )
-    links.init_app(app)  # fast per-item paths: post_path, user_path, board_path, |path
+    # Fast per-item paths: post_path, user_path, board_path, thread_path and 'endpoint'|path.
+    app.jinja_env.filters.update(links.init_app(app))
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
