@@ -151,10 +151,16 @@ def _exclusive(engine: sa.Engine, tables: list[sa.Table], revision: str) -> Iter
                 conn.exec_driver_sql("BEGIN IMMEDIATE")  # waits out the busy timeout
             _check_revision(conn, revision)  # before locking tables that may not exist
             if conn.dialect.name == "postgresql":
+                # set_config(..., true) is SET LOCAL with the value as a bind parameter.
+                conn.execute(
+                    sa.text("SELECT set_config('lock_timeout', :timeout, true)"),
+                    {"timeout": f"{LOCK_TIMEOUT_S}s"},
+                )
+                # Table names are identifiers, which no bind parameter can stand for: they come
+                # from the metadata, quoted by the dialect's own preparer, never from input.
                 preparer = conn.dialect.identifier_preparer
                 names = ", ".join(preparer.format_table(table) for table in tables)
-                conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_S}s'")
-                conn.exec_driver_sql(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
+                conn.exec_driver_sql("LOCK TABLE " + names + " IN EXCLUSIVE MODE")
         except sa.exc.OperationalError as error:
             raise ServiceError(
                 "Another connection is writing to the forum's tables: stop the forum "
